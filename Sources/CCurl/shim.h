@@ -17,3 +17,9 @@ static inline CURLcode heaters_curl_setopt_header(CURL *h, size_t (*f)(char *, s
     return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, f);
 }
 static inline CURLcode heaters_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
+
+/// CURL_GLOBAL_DEFAULT is a macro built from other macros, which Swift does not import.
+static inline CURLcode heaters_curl_global_init_default(void) { return curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+/// CURLVERSION_NOW is a macro naming the newest info struct version.
+static inline curl_version_info_data *heaters_curl_version_info(void) { return curl_version_info(CURLVERSION_NOW); }

@@ -18,3 +18,19 @@ static inline const char *heaters_av_err2str(int errnum, char *buf, size_t size)
     av_strerror(errnum, buf, size);
     return buf;
 }
+
+#include <libavutil/display.h>
+
+/// The rotation stored in a stream's display-matrix side data, as av_display_rotation_get
+/// reports it (degrees counter-clockwise). Wrapped because the side-data API moved in FFmpeg 6
+/// (codecpar->coded_side_data) and the matrix is a raw byte blob Swift should not reinterpret.
+/// Returns 1 and writes *degrees when the stream has a display matrix, else 0.
+static inline int heaters_stream_display_rotation(const AVStream *st, double *degrees) {
+    size_t size = 0;
+    const uint8_t *matrix = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size);
+    if (matrix == NULL || size < 9 * sizeof(int32_t)) return 0;
+    double d = av_display_rotation_get((const int32_t *)matrix);
+    if (d != d) return 0; /* NaN: a degenerate matrix carries no rotation */
+    *degrees = d;
+    return 1;
+}

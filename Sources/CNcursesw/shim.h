@@ -18,3 +18,18 @@ static inline int heaters_ERR(void) { return ERR; }
 
 /// mvprintw is variadic; drawing a string is all the views need.
 static inline int heaters_mvaddstr(int y, int x, const char *s) { return mvaddstr(y, x, s); }
+
+/// curses_version is a macro in this header; the function behind it is what Swift needs.
+static inline const char *heaters_curses_version(void) { return NCURSES_VERSION; }
+
+// term.h would flood the namespace with capability macros (lines, columns, …), so only
+// the one declaration heaters needs is repeated here.
+extern int setupterm(const char *term, int filedes, int *errret);
+
+/// Colours terminfo gives `term` (-1 when unknown), or -2 when terminfo has no entry for it.
+/// Does not touch the screen: used by `heaters doctor`.
+static inline int heaters_terminfo_colors(const char *term) {
+    int err = 0;
+    if (setupterm(term, 2, &err) != 0) return -2;
+    return tigetnum("colors");
+}

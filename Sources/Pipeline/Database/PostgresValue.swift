@@ -1,0 +1,107 @@
+import Foundation
+
+/// A Swift value that can be sent to Postgres as a bound parameter, in text format.
+/// Values are always bound, never spliced into SQL.
+public protocol PostgresEncodable: Sendable {
+    /// The parameter's text representation; nil sends SQL NULL.
+    var postgresText: String? { get }
+}
+
+/// A Swift type that can be read from a column's text representation.
+public protocol PostgresDecodable {
+    init(postgresText: String) throws
+}
+
+extension String: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String? { self }
+    public init(postgresText: String) { self = postgresText }
+}
+
+extension Int: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String? { String(self) }
+    public init(postgresText: String) throws {
+        guard let v = Int(postgresText) else { throw DatabaseError(.decoding, "not an integer: \(postgresText)") }
+        self = v
+    }
+}
+
+extension Int64: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String? { String(self) }
+    public init(postgresText: String) throws {
+        guard let v = Int64(postgresText) else { throw DatabaseError(.decoding, "not an integer: \(postgresText)") }
+        self = v
+    }
+}
+
+extension Int32: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String? { String(self) }
+    public init(postgresText: String) throws {
+        guard let v = Int32(postgresText) else { throw DatabaseError(.decoding, "not an integer: \(postgresText)") }
+        self = v
+    }
+}
+
+extension Double: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String? { String(self) }
+    public init(postgresText: String) throws {
+        guard let v = Double(postgresText) else { throw DatabaseError(.decoding, "not a number: \(postgresText)") }
+        self = v
+    }
+}
+
+extension Bool: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String? { self ? "true" : "false" }
+    public init(postgresText: String) throws {
+        switch postgresText {
+        case "t", "true": self = true
+        case "f", "false": self = false
+        default: throw DatabaseError(.decoding, "not a boolean: \(postgresText)")
+        }
+    }
+}
+
+extension Optional: PostgresEncodable where Wrapped: PostgresEncodable {
+    public var postgresText: String? { self?.postgresText }
+}
+
+extension Date: PostgresEncodable, PostgresDecodable {
+    /// ISO 8601 in UTC with milliseconds, which timestamptz accepts as is.
+    public var postgresText: String? {
+        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(self)
+    }
+    /// Postgres prints timestamptz as "2026-11-25 18:52:18.123456+00" (DateStyle ISO); the
+    /// fraction is cut to milliseconds and the offset completed so ISO 8601 parsing accepts it.
+    public init(postgresText: String) throws {
+        var text = postgresText.replacingOccurrences(of: " ", with: "T")
+        if let r = text.range(of: #"[+-]\d\d$"#, options: .regularExpression) {
+            text.replaceSubrange(r, with: text[r] + ":00")
+        }
+        if let r = text.range(of: #"\.\d+"#, options: .regularExpression) {
+            let digits = text[r].dropFirst()
+            text.replaceSubrange(r, with: "." + String((digits + "000").prefix(3)))
+        } else if let t = text.firstIndex(of: "T"),
+                  let offset = text[t...].firstIndex(where: { $0 == "+" || $0 == "-" || $0 == "Z" }) {
+            text.insert(contentsOf: ".000", at: offset)
+        }
+        guard let d = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) else {
+            throw DatabaseError(.decoding, "not a timestamp: \(postgresText)")
+        }
+        self = d
+    }
+}
+
+/// A JSON document bound as text and cast by the SQL (`$1::jsonb`).
+public struct JSONText: PostgresEncodable, PostgresDecodable, Equatable {
+    public var text: String
+    public init(_ text: String) { self.text = text }
+    public init<T: Encodable>(encoding value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        text = String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+    public init(postgresText: String) { text = postgresText }
+    public var postgresText: String? { text }
+    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Subprocess
+import SystemPackage
+
+/// Runs a child process from an argument vector (never through a shell) and collects its
+/// output. The one place heaters starts programs, so every call site gets the same rules.
+public enum ProcessRunner {
+    /// What a finished child left behind.
+    public struct Outcome: Sendable {
+        public var exitCode: Int32?
+        public var signal: Int32?
+        public var standardOutput: String
+        public var standardError: String
+        public var succeeded: Bool { exitCode == 0 }
+        /// The exit described for an error message ("exit 3", "signal 9").
+        public var exitDescription: String {
+            if let exitCode { return "exit \(exitCode)" }
+            return "signal \(signal ?? 0)"
+        }
+    }
+
+    /// The identity to run the child as (for the embedded Postgres when heaters is root).
+    public struct Identity: Sendable {
+        public var uid: uid_t
+        public var gid: gid_t
+        public init(uid: uid_t, gid: gid_t) { self.uid = uid; self.gid = gid }
+    }
+
+    /// Runs `executable` with `arguments` and waits for it.
+    /// - Parameter environment: variables to set or (with nil) remove on top of ours.
+    public static func run(
+        _ executable: URL,
+        _ arguments: [String],
+        environment: [String: String?] = [:],
+        as identity: Identity? = nil,
+        workingDirectory: URL? = nil
+    ) async throws -> Outcome {
+        var options = PlatformOptions()
+        if let identity {
+            options.userID = identity.uid
+            options.groupID = identity.gid
+            options.supplementaryGroups = []
+        }
+        var env: Environment = .inherit
+        if !environment.isEmpty {
+            env = env.updating(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) }))
+        }
+        let result = try await Subprocess.run(
+            .path(FilePath(executable.path)),
+            arguments: Arguments(arguments),
+            environment: env,
+            workingDirectory: workingDirectory.map { FilePath($0.path) },
+            platformOptions: options,
+            output: .string(limit: 4 << 20),
+            error: .string(limit: 4 << 20)
+        )
+        var outcome = Outcome(exitCode: nil, signal: nil,
+                              standardOutput: result.standardOutput,
+                              standardError: result.standardError)
+        switch result.terminationStatus {
+        case .exited(let code): outcome.exitCode = code
+        case .signaled(let sig): outcome.signal = sig
+        }
+        return outcome
+    }
+}
