@@ -1,0 +1,20 @@
+# The two commands of the README. Both bootstrap first (idempotent: seconds when done).
+.PHONY: run test build bootstrap clean
+
+# The review station on the embedded defaults.
+run: bootstrap
+	.build/debug/heaters
+
+# Everything the tests need is started by the tests themselves (Postgres, moto's S3 server).
+test: bootstrap
+	swift build --build-tests
+	swift test
+
+build:
+	swift build
+
+bootstrap:
+	scripts/bootstrap
+
+clean:
+	rm -rf .build
