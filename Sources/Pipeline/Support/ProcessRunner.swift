@@ -35,22 +35,24 @@ public enum ProcessRunner {
         as identity: Identity? = nil,
         workingDirectory: URL? = nil
     ) async throws -> Outcome {
-        var options = PlatformOptions()
+        var program = executable
+        var argv = arguments
         if let identity {
-            options.userID = identity.uid
-            options.groupID = identity.gid
-            options.supplementaryGroups = []
+            // setpriv (util-linux) switches identity in a fresh process image. Asking
+            // swift-subprocess for a uid makes it fork instead of posix_spawn, and a fork of
+            // this multi-threaded process can deadlock in the child before exec (seen here).
+            program = URL(fileURLWithPath: "/usr/bin/setpriv")
+            argv = ["--reuid=\(identity.uid)", "--regid=\(identity.gid)", "--clear-groups", "--", executable.path] + arguments
         }
         var env: Environment = .inherit
         if !environment.isEmpty {
             env = env.updating(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) }))
         }
         let result = try await Subprocess.run(
-            .path(FilePath(executable.path)),
-            arguments: Arguments(arguments),
+            .path(FilePath(program.path)),
+            arguments: Arguments(argv),
             environment: env,
             workingDirectory: workingDirectory.map { FilePath($0.path) },
-            platformOptions: options,
             output: .string(limit: 4 << 20),
             error: .string(limit: 4 << 20)
         )

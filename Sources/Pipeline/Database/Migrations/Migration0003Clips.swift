@@ -15,7 +15,8 @@ enum Migration0003Clips {
             end_frame            integer NOT NULL,
             start_seconds        double precision NOT NULL CHECK (start_seconds >= 0),
             end_seconds          double precision NOT NULL,
-            frames               int4range GENERATED ALWAYS AS (int4range(start_frame, end_frame)) STORED,
+            -- greatest(): an inverted range must reach clip_frames_ordered, not fail in int4range.
+            frames               int4range GENERATED ALWAYS AS (int4range(start_frame, greatest(start_frame, end_frame))) STORED,
             state                text NOT NULL DEFAULT 'pending_review' CHECK (state IN (
                                      'pending_review', 'review_approved', 'review_skipped', 'review_archived',
                                      'exporting', 'exported', 'export_failed',

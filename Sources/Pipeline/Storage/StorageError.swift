@@ -1,0 +1,25 @@
+import CCurl
+
+/// What can go wrong talking to an object store. Messages never include credentials.
+public enum StorageError: Error, Equatable, CustomStringConvertible {
+    /// The request itself is malformed (caught before anything is sent).
+    case invalidRequest(String)
+    /// libcurl failed: `message` is curl's text for `code`, plus its detail when it gave one.
+    case curl(operation: String, code: Int32, message: String)
+
+    public var description: String {
+        switch self {
+        case .invalidRequest(let reason): "invalid request: \(reason)"
+        case .curl(let operation, let code, let message): "\(operation) failed: \(message) (curl \(code))"
+        }
+    }
+
+    /// Throws `.curl` unless `code` is CURLE_OK. `detail` is curl's error buffer, which says
+    /// more than `curl_easy_strerror` (host names, TLS reasons) but never the user/password.
+    static func throwIfFail(_ code: CURLcode, _ operation: @autoclosure () -> String, detail: String = "") throws(StorageError) {
+        guard code != CURLE_OK else { return }
+        var message = String(cString: curl_easy_strerror(code))
+        if !detail.isEmpty { message += ": \(detail)" }
+        throw .curl(operation: operation(), code: Int32(bitPattern: code.rawValue), message: message)
+    }
+}

@@ -1,0 +1,30 @@
+/// What can go wrong handing images to OpenCV.
+public enum VisionError: Error, Equatable, CustomStringConvertible {
+    /// Two images that must share a geometry do not.
+    case mismatchedImages(String)
+    /// An image's pixel buffer is shorter than its width, height and stride promise;
+    /// caught in Swift because OpenCV would read past the end of it.
+    case bufferTooSmall(needed: Int, actual: Int)
+    /// The OpenCV shim reported a failure (its own check or a caught C++ exception).
+    case opencv(operation: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .mismatchedImages(let detail): "images differ: \(detail)"
+        case .bufferTooSmall(let needed, let actual): "pixel buffer has \(actual) bytes, needs \(needed)"
+        case .opencv(let operation, let message): "\(operation) failed: \(message)"
+        }
+    }
+
+    /// Calls an `hcv_*` function that returns 0 or -1 plus a message in an error buffer,
+    /// and turns -1 into `.opencv` with that message.
+    static func throwIfFail(
+        _ operation: String, _ call: (_ error: UnsafeMutablePointer<CChar>, _ size: Int) -> Int32
+    ) throws(VisionError) {
+        var buffer = [CChar](repeating: 0, count: 512)
+        let status = buffer.withUnsafeMutableBufferPointer { call($0.baseAddress!, $0.count) }
+        guard status != 0 else { return }
+        let message = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        throw .opencv(operation: operation, message: message.isEmpty ? "status \(status)" : message)
+    }
+}
