@@ -26,6 +26,19 @@ public enum ProcessRunner {
         public init(uid: uid_t, gid: gid_t) { self.uid = uid; self.gid = gid }
     }
 
+    /// Runs `executable` and waits for it, sending its output to /dev/null: for programs that
+    /// leave a daemon behind (tmux, say) which would keep captured pipes open forever.
+    public static func runDiscardingOutput(_ executable: URL, _ arguments: [String]) async throws -> Outcome {
+        let result = try await Subprocess.run(.path(FilePath(executable.path)), arguments: Arguments(arguments),
+                                              output: .discarded, error: .discarded)
+        var outcome = Outcome(exitCode: nil, signal: nil, standardOutput: "", standardError: "")
+        switch result.terminationStatus {
+        case .exited(let code): outcome.exitCode = code
+        case .signaled(let sig): outcome.signal = sig
+        }
+        return outcome
+    }
+
     /// Runs `executable` with `arguments` and waits for it.
     /// - Parameter environment: variables to set or (with nil) remove on top of ours.
     public static func run(
