@@ -21,9 +21,13 @@ enum ProjectPaths {
         return runner.deletingLastPathComponent().appendingPathComponent("heaters")
     }
 
+    /// Per user, so root's and a developer's test runs on one machine stay apart; short, so
+    /// Unix socket paths inside stay legal.
+    static let testRoot = URL(fileURLWithPath: "/tmp/heaters-test-\(getuid())")
+
     /// A fresh, empty directory for one test; short, so Unix socket paths inside stay legal.
     static func freshDirectory(_ label: String) throws -> URL {
-        let dir = URL(fileURLWithPath: "/tmp/heaters-test")
+        let dir = ProjectPaths.testRoot
             .appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir

@@ -5,7 +5,7 @@ import Foundation
 /// reused by later runs), and a fresh, migrated database for each test that asks.
 enum TestDatabase {
     /// Fixed, so repeated runs reuse one cluster instead of leaving servers behind.
-    static let sharedDataDirectory = URL(fileURLWithPath: "/tmp/heaters-test/shared-cluster")
+    static let sharedDataDirectory = ProjectPaths.testRoot.appendingPathComponent("shared-cluster")
 
     static var binaries: PostgresBinaries {
         get throws {
