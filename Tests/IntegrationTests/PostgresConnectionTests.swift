@@ -39,7 +39,7 @@ import Testing
     @Test func transactionsCommitOrRollBack() async throws {
         let db = try PostgresConnection(conninfo: try await TestDatabase.fresh(migrated: false))
         try db.execute("CREATE TABLE t (v int PRIMARY KEY)")
-        try db.transaction { tx in try tx.execute("INSERT INTO t VALUES (1)") }
+        try db.transaction { tx in _ = try tx.execute("INSERT INTO t VALUES (1)") }
         #expect(throws: DatabaseError.self) {
             try db.transaction { tx in
                 try tx.execute("INSERT INTO t VALUES (2)")

@@ -25,7 +25,7 @@ import Testing
         let target = try? FileManager.default.destinationOfSymbolicLink(atPath: link.path)
         if geteuid() == 0 {
             #expect(target?.hasPrefix("/var/lib/heaters/clusters/") == true, "cluster at \(target ?? link.path)")
-            let server = try await Database.forConfig(HeatersConfig.load(
+            let server = try Database.forConfig(HeatersConfig.load(
                 environment: HeatersCLI.environment(dataDirectory: data, extra: env))).location
             guard case .embedded(let embedded) = server else { Issue.record("not embedded"); return }
             guard case .running(let pid) = try embedded.status() else { Issue.record("not running"); return }

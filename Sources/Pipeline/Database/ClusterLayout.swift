@@ -21,36 +21,59 @@ public struct ClusterLayout: Sendable {
 
     static let rootClusters = URL(fileURLWithPath: "/var/lib/heaters/clusters")
 
-    /// Works out (and creates) the folders for the cluster of `dataDirectory`.
+    /// Works out where the cluster of `dataDirectory` is, touching nothing on disk: for
+    /// status, URLs and connection strings.
+    public static func locate(dataDirectory: URL, account: ServerAccount) -> ClusterLayout {
+        let fm = FileManager.default
+        let link = dataDirectory.appendingPathComponent("postgres")
+        var base = link
+        if let destination = try? fm.destinationOfSymbolicLink(atPath: link.path) {
+            base = URL(fileURLWithPath: destination)
+        } else if !fm.fileExists(atPath: link.path), needsRelocation(dataDirectory, account) {
+            base = rootClusters.appendingPathComponent(key(dataDirectory))
+        }
+        return layout(base: base, dataDirectory: dataDirectory)
+    }
+
+    /// Works out and creates the folders for the cluster of `dataDirectory`.
     public static func prepare(dataDirectory: URL, account: ServerAccount) throws -> ClusterLayout {
         let fm = FileManager.default
         try fm.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         let link = dataDirectory.appendingPathComponent("postgres")
-        let key = stableHash(dataDirectory.standardizedFileURL.path)
-
         var base = link
-        if account.identity != nil && !account.canReach(dataDirectory) {
-            base = rootClusters.appendingPathComponent(key)
+        if (try? fm.destinationOfSymbolicLink(atPath: link.path)) == nil && !fm.fileExists(atPath: link.path)
+            && needsRelocation(dataDirectory, account) {
+            base = rootClusters.appendingPathComponent(key(dataDirectory))
             try fm.createDirectory(at: rootClusters, withIntermediateDirectories: true,
                                    attributes: [.posixPermissions: 0o755])
             try fm.createDirectory(at: base, withIntermediateDirectories: true)
-            if (try? fm.destinationOfSymbolicLink(atPath: link.path)) != base.path {
-                try? fm.removeItem(at: link)
-                try fm.createSymbolicLink(at: link, withDestinationURL: base)
-            }
+            try fm.createSymbolicLink(at: link, withDestinationURL: base)
         } else {
             try fm.createDirectory(at: base, withIntermediateDirectories: true)
         }
-        base = base.resolvingSymlinksInPath()
-        try account.takeOwnership(of: base)
-        chmod(base.path, 0o700)
+        let layout = layout(base: base, dataDirectory: dataDirectory)
+        try account.takeOwnership(of: layout.base)
+        chmod(layout.base.path, 0o700)
+        try prepareSocketDirectory(layout.socketDirectory, account: account)
+        return layout
+    }
 
-        var socketDirectory = base.appendingPathComponent("run")
+    /// As root, the server account must reach the data dir, or the cluster lives elsewhere.
+    private static func needsRelocation(_ dataDirectory: URL, _ account: ServerAccount) -> Bool {
+        account.identity != nil && !account.canReach(dataDirectory)
+    }
+
+    private static func key(_ dataDirectory: URL) -> String {
+        stableHash(dataDirectory.standardizedFileURL.path)
+    }
+
+    private static func layout(base: URL, dataDirectory: URL) -> ClusterLayout {
+        let resolved = base.resolvingSymlinksInPath()
+        var socketDirectory = resolved.appendingPathComponent("run")
         if socketDirectory.path.utf8.count + "/.s.PGSQL.5432".utf8.count > 100 {
-            socketDirectory = URL(fileURLWithPath: "/tmp/heaters-pg-\(key)")
+            socketDirectory = URL(fileURLWithPath: "/tmp/heaters-pg-\(key(dataDirectory))")
         }
-        try prepareSocketDirectory(socketDirectory, account: account)
-        return ClusterLayout(base: base, socketDirectory: socketDirectory,
+        return ClusterLayout(base: resolved, socketDirectory: socketDirectory,
                              lockFile: dataDirectory.appendingPathComponent("postgres.lock"))
     }
 

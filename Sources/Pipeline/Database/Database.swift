@@ -70,7 +70,7 @@ public struct Database: Sendable {
         switch location {
         case .external(let url): return Self.redacted(url)
         case .embedded(let server):
-            let layout = try ClusterLayout.prepare(dataDirectory: server.dataDirectory, account: try ServerAccount.current())
+            let layout = ClusterLayout.locate(dataDirectory: server.dataDirectory, account: try ServerAccount.current())
             let host = layout.socketDirectory.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             return "postgresql://\(EmbeddedPostgres.user)@\(host):\(ClusterLayout.port)/\(EmbeddedPostgres.database)"
         }

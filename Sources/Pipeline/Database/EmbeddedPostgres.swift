@@ -30,12 +30,13 @@ public struct EmbeddedPostgres: Sendable {
     /// connection string for the heaters database.
     @discardableResult
     public func start() async throws -> String {
-        let account = try ServerAccount.current()
-        let layout = try ClusterLayout.prepare(dataDirectory: dataDirectory, account: account)
-        let lock = try FileLock(path: layout.lockFile)
-        defer { lock.unlock() }
-        let server = try await binaries.usable(by: account)
+        try await withClusterLock { layout, account in
+            try await startLocked(layout, account)
+        }
+    }
 
+    private func startLocked(_ layout: ClusterLayout, _ account: ServerAccount) async throws -> String {
+        let server = try await binaries.usable(by: account)
         if !FileManager.default.fileExists(atPath: layout.pgdata.appendingPathComponent("PG_VERSION").path) {
             try await initialize(layout, server, account)
         }
@@ -49,23 +50,31 @@ public struct EmbeddedPostgres: Sendable {
     /// is lost). Returns false when it was not running.
     @discardableResult
     public func stop() async throws -> Bool {
+        guard case .running = try status() else { return false }
+        return try await withClusterLock { layout, account in
+            guard case .running = runningState(layout) else { return false }
+            let server = try await binaries.usable(by: account)
+            let outcome = try await ProcessRunner.run(
+                server.pgCtl, ["stop", "-D", layout.pgdata.path, "-m", "fast", "-w", "-t", "60", "-s"], as: account.identity)
+            guard outcome.succeeded else {
+                throw DatabaseError(.embeddedServer, "pg_ctl stop failed (\(outcome.exitDescription)): \(outcome.standardError)")
+            }
+            return true
+        }
+    }
+
+    /// Runs `body` holding the cluster's file lock, which serialises start, stop and
+    /// initialisation between processes.
+    private func withClusterLock<T>(_ body: (ClusterLayout, ServerAccount) async throws -> T) async throws -> T {
         let account = try ServerAccount.current()
         let layout = try ClusterLayout.prepare(dataDirectory: dataDirectory, account: account)
         let lock = try FileLock(path: layout.lockFile)
         defer { lock.unlock() }
-        guard case .running = runningState(layout) else { return false }
-        let server = try await binaries.usable(by: account)
-        let outcome = try await ProcessRunner.run(server.pgCtl, ["stop", "-D", layout.pgdata.path, "-m", "fast", "-w", "-t", "60", "-s"],
-                                                  as: account.identity)
-        guard outcome.succeeded else {
-            throw DatabaseError(.embeddedServer, "pg_ctl stop failed (\(outcome.exitDescription)): \(outcome.standardError)")
-        }
-        return true
+        return try await body(layout, account)
     }
 
     public func status() throws -> Status {
-        let account = try ServerAccount.current()
-        let layout = try ClusterLayout.prepare(dataDirectory: dataDirectory, account: account)
+        let layout = ClusterLayout.locate(dataDirectory: dataDirectory, account: try ServerAccount.current())
         if !FileManager.default.fileExists(atPath: layout.pgdata.appendingPathComponent("PG_VERSION").path) {
             return .notInitialized
         }
@@ -74,13 +83,13 @@ public struct EmbeddedPostgres: Sendable {
 
     /// The connection string for `database`, whether or not the server is up.
     public func conninfo(database: String = EmbeddedPostgres.database) throws -> String {
-        let layout = try ClusterLayout.prepare(dataDirectory: dataDirectory, account: try ServerAccount.current())
+        let layout = ClusterLayout.locate(dataDirectory: dataDirectory, account: try ServerAccount.current())
         return Self.conninfo(layout, database: database)
     }
 
     /// The server's log, for error messages and `heaters doctor`.
     public func logFile() throws -> URL {
-        try ClusterLayout.prepare(dataDirectory: dataDirectory, account: try ServerAccount.current()).logFile
+        ClusterLayout.locate(dataDirectory: dataDirectory, account: try ServerAccount.current()).logFile
     }
 
     // MARK: - Steps

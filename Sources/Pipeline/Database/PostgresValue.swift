@@ -17,29 +17,21 @@ extension String: PostgresEncodable, PostgresDecodable {
     public init(postgresText: String) { self = postgresText }
 }
 
-extension Int: PostgresEncodable, PostgresDecodable {
+/// The integer types share one text form.
+public protocol PostgresInteger: FixedWidthInteger, PostgresEncodable, PostgresDecodable {}
+
+extension PostgresInteger {
     public var postgresText: String? { String(self) }
     public init(postgresText: String) throws {
-        guard let v = Int(postgresText) else { throw DatabaseError(.decoding, "not an integer: \(postgresText)") }
+        guard let v = Self(postgresText) else { throw DatabaseError(.decoding, "not a \(Self.self): \(postgresText)") }
         self = v
     }
 }
 
-extension Int64: PostgresEncodable, PostgresDecodable {
-    public var postgresText: String? { String(self) }
-    public init(postgresText: String) throws {
-        guard let v = Int64(postgresText) else { throw DatabaseError(.decoding, "not an integer: \(postgresText)") }
-        self = v
-    }
-}
-
-extension Int32: PostgresEncodable, PostgresDecodable {
-    public var postgresText: String? { String(self) }
-    public init(postgresText: String) throws {
-        guard let v = Int32(postgresText) else { throw DatabaseError(.decoding, "not an integer: \(postgresText)") }
-        self = v
-    }
-}
+extension Int: PostgresInteger {}
+extension Int64: PostgresInteger {}
+extension Int32: PostgresInteger {}
+extension Int16: PostgresInteger {}
 
 extension Double: PostgresEncodable, PostgresDecodable {
     public var postgresText: String? { String(self) }
