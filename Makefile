@@ -1,4 +1,6 @@
 # The two commands of the README. Both bootstrap first (idempotent: seconds when done).
+# The Swift toolchain may not be on PATH in a fresh shell.
+export PATH := $(PATH):/opt/swift/usr/bin
 .PHONY: run test build bootstrap clean
 
 # The review station on the embedded defaults.

@@ -2,11 +2,14 @@ import Foundation
 import Testing
 
 /// `heaters doctor` on a bootstrapped machine, and with a piece missing.
-@Suite struct DoctorTests {
+@Suite(.timeLimit(.minutes(5))) struct DoctorTests {
     @Test func allGreenOnABootstrappedMachine() throws {
         let dir = try ProjectPaths.freshDirectory("doctor")
-        defer { _ = try? HeatersCLI.run(["db", "stop"], dataDirectory: dir) }
-        let outcome = try HeatersCLI.run(["doctor"], dataDirectory: dir, extra: ["TERM": "xterm-256color", "LANG": "C.UTF-8"])
+        defer { HeatersCLI.stopAndRemove(dir) }
+        // PG* variables a user may have set for other servers must not move the embedded one.
+        let outcome = try HeatersCLI.run(["doctor"], dataDirectory: dir,
+                                         extra: ["TERM": "xterm-256color", "LANG": "C.UTF-8", "PGPORT": "5999",
+                                                 "PGDATESTYLE": "German", "PGOPTIONS": "-c statement_timeout=1"])
         #expect(outcome.status == 0, "\(outcome.output)")
         #expect(!outcome.stdout.contains("FAIL"))
         for expected in ["library/libpq", "library/libavformat", "library/OpenCV", "library/chafa", "library/ncursesw",
@@ -33,7 +36,7 @@ import Testing
 
     @Test func anUnknownTerminalIsAFailureWithAFix() throws {
         let dir = try ProjectPaths.freshDirectory("doctor-term")
-        defer { _ = try? HeatersCLI.run(["db", "stop"], dataDirectory: dir) }
+        defer { HeatersCLI.stopAndRemove(dir) }
         let outcome = try HeatersCLI.run(["doctor"], dataDirectory: dir, extra: ["TERM": "no-such-terminal-xyz"])
         #expect(outcome.status == 1)
         #expect(outcome.stdout.contains("FAIL terminal/terminfo: no terminfo entry for TERM=no-such-terminal-xyz"))

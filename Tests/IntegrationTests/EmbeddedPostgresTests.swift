@@ -4,9 +4,9 @@ import Testing
 
 /// The embedded cluster's life cycle, through the real `heaters` binary where a user would
 /// use it. Each test owns a fresh data dir and cluster, and stops it at the end.
-@Suite struct EmbeddedPostgresTests {
+@Suite(.timeLimit(.minutes(5))) struct EmbeddedPostgresTests {
     private func stop(_ dataDirectory: URL) {
-        _ = try? HeatersCLI.run(["db", "stop"], dataDirectory: dataDirectory)
+        HeatersCLI.stopAndRemove(dataDirectory)
     }
 
     private func postmasterPIDs(_ dataDirectory: URL) throws -> [Int32] {
@@ -46,6 +46,9 @@ import Testing
         let dir = try ProjectPaths.freshDirectory("dbrace")
         defer { stop(dir) }
         let processes = try (0..<4).map { _ in try HeatersCLI.launch(["db", "migrate"], dataDirectory: dir) }
+        let deadline = Date().addingTimeInterval(180)
+        while processes.contains(where: \.isRunning) && Date() < deadline { usleep(50_000) }
+        for p in processes where p.isRunning { p.terminate() }
         for p in processes { p.waitUntilExit() }
         #expect(processes.map(\.terminationStatus) == [0, 0, 0, 0])
         #expect(try postmasterPIDs(dir).count == 1)
@@ -103,10 +106,16 @@ import Testing
         } catch let error as DatabaseError {
             #expect(error.isConnectionLoss, "\(error)")
         }
-        // Started again in the background while the connection retries.
-        let restart = Task { try await Task.sleep(for: .milliseconds(500)); try await server.start() }
+        // Started again by another process while the connection retries (a thread, not a
+        // task: reconnect blocks this one, and the concurrency pool is small on 2 cores).
+        let restarted = OnceValue<Int32>()
+        Thread.detachNewThread {
+            usleep(500_000)
+            restarted.set((try? HeatersCLI.run(["db", "start"], dataDirectory: dir).status) ?? -1)
+        }
         try db.reconnect(timeout: .seconds(60))
-        try await restart.value
+        while !restarted.isSet { usleep(10_000) }
+        #expect(restarted.value == 0)
         #expect(try db.query("SELECT 2 AS two").first?.decode("two", as: Int.self) == 2)
         // The LISTEN was renewed on the new connection.
         let sender = try PostgresConnection(conninfo: try server.conninfo())
@@ -125,7 +134,7 @@ import Testing
         }
         let data = dir.appendingPathComponent("data")
         let env = ["HEATERS_POSTGRES_DIR": install.path]
-        defer { _ = try? HeatersCLI.run(["db", "stop"], dataDirectory: data, extra: env) }
+        defer { HeatersCLI.stopAndRemove(dir, dataDirectory: data, extra: env) }
         let migrate = try HeatersCLI.run(["db", "migrate"], dataDirectory: data, extra: env)
         #expect(migrate.status == 1)
         #expect(migrate.stderr.contains("no `vector` extension"), "\(migrate.output)")

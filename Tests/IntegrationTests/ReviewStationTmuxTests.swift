@@ -4,7 +4,7 @@ import Testing
 
 /// The review station in a real terminal: tmux runs `heaters`, send-keys types, and
 /// capture-pane reads the screen.
-@Suite struct ReviewStationTmuxTests {
+@Suite(.timeLimit(.minutes(5))) struct ReviewStationTmuxTests {
     struct Tmux {
         let socket = "heaters-test-\(UUID().uuidString.prefix(8))"
         let session = "review"
@@ -54,7 +54,7 @@ import Testing
 
     @Test func theQueueIsListedAndKeysMoveAndQuit() async throws {
         let dir = try ProjectPaths.freshDirectory("tui")
-        defer { _ = try? HeatersCLI.run(["db", "stop"], dataDirectory: dir) }
+        defer { HeatersCLI.stopAndRemove(dir) }
         #expect(try HeatersCLI.run(["db", "migrate"], dataDirectory: dir).status == 0)
         let server = EmbeddedPostgres(dataDirectory: dir, binaries: try TestDatabase.binaries)
         let db = try PostgresConnection(conninfo: try server.conninfo())

@@ -6,14 +6,14 @@ import Testing
 /// that user cannot reach the data dir or the binaries (a checkout under /root, say), the
 /// cluster and a copy of the binaries move to /var/lib/heaters. As an ordinary user,
 /// everything stays under the data dir.
-@Suite struct RootRelocationTests {
+@Suite(.timeLimit(.minutes(5))) struct RootRelocationTests {
     @Test func aDataDirTheServerAccountCannotReachStillWorks() async throws {
         let privateDir = try ProjectPaths.freshDirectory("private")
         chmod(privateDir.path, 0o700)
         let binaries = try await TestDatabase.binaries.copy(to: privateDir.appendingPathComponent("pg"))
         let data = privateDir.appendingPathComponent("data")
         let env = ["HEATERS_POSTGRES_DIR": binaries.root.path]
-        defer { _ = try? HeatersCLI.run(["db", "stop"], dataDirectory: data, extra: env) }
+        defer { HeatersCLI.stopAndRemove(privateDir, dataDirectory: data, extra: env) }
 
         let migrate = try HeatersCLI.run(["db", "migrate"], dataDirectory: data, extra: env)
         #expect(migrate.status == 0, "\(migrate.output)")
@@ -35,7 +35,8 @@ import Testing
             // Clean up what this test put under /var/lib/heaters.
             _ = try? HeatersCLI.run(["db", "stop"], dataDirectory: data, extra: env)
             if let target { try? FileManager.default.removeItem(atPath: target) }
-            try? FileManager.default.removeItem(atPath: "/var/lib/heaters/pginstall-\(ClusterLayout.stableHash(binaries.root.path))")
+            #expect(FileManager.default.fileExists(atPath: binaries.relocatedCopy.path), "the binaries were not copied")
+            try? FileManager.default.removeItem(at: binaries.relocatedCopy)
         } else {
             #expect(target == nil, "an ordinary user's cluster stays in the data dir")
         }

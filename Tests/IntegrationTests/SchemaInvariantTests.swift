@@ -3,7 +3,7 @@ import Testing
 @testable import Pipeline
 
 /// The invariants of DESIGN.md, enforced by the database itself (real inserts).
-@Suite struct SchemaInvariantTests {
+@Suite(.timeLimit(.minutes(5))) struct SchemaInvariantTests {
     @Test func overlappingLiveClipsAreRejected() async throws {
         let db = try PostgresConnection(conninfo: try await TestDatabase.fresh())
         let source = try Rows.source(db, frameCount: 1000)
@@ -45,6 +45,9 @@ import Testing
         #expect(sqlState { try Rows.clip(db, source: source, frames: 250..<301) } == SQLState.checkViolation)
         #expect(sqlState { try Rows.clip(db, source: source, start: 20, end: 10) } == SQLState.checkViolation)
         #expect(sqlState { try Rows.clip(db, source: source, start: -5, end: 10) } == SQLState.checkViolation)
+        #expect(sqlState { try db.execute("UPDATE source_videos SET frame_count = 299 WHERE id = $1", [source]) }
+                == SQLState.checkViolation)
+        try db.execute("UPDATE source_videos SET frame_count = 400 WHERE id = $1", [source])
         let unprobed = try db.query("INSERT INTO source_videos (title, source_uri) VALUES ('x', 'y') RETURNING id")
             .first!.decode("id", as: Int64.self)
         #expect(sqlState { try Rows.clip(db, source: unprobed, frames: 0..<10) } == SQLState.checkViolation)

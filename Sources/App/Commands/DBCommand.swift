@@ -89,7 +89,10 @@ struct DBCommand: AsyncParsableCommand {
                     psql = URL(fileURLWithPath: "/usr/bin/psql")
                 }
                 // Replaces this process, so psql owns the terminal; an argument vector, no shell.
-                let arguments = [psql.path, conninfo] + psqlArguments
+                // A password goes through the environment: arguments are visible to `ps`.
+                let (visible, password) = ConnectionString.splitPassword(conninfo)
+                if let password { setenv("PGPASSWORD", password, 1) }
+                let arguments = [psql.path, visible] + psqlArguments
                 var cArguments = arguments.map { strdup($0) } + [nil]
                 execv(psql.path, &cArguments)
                 throw CommandFailure("cannot run \(psql.path): \(String(cString: strerror(errno)))")

@@ -86,15 +86,30 @@ struct Doctor {
         }
         let url = (try? database.displayURL()) ?? "?"
         do {
-            let conninfo = try await database.prepare()
+            // Starts the embedded server (as any heaters command would) but changes no schema.
+            let conninfo = try await database.prepare(migrate: false)
             let connection = try PostgresConnection(conninfo: conninfo)
             let version = try connection.query("SELECT current_setting('server_version') AS v").first?.decode("v", as: String.self) ?? "?"
             let vector = try connection.query("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
                 .first?.decode("extversion", as: String.self) ?? "?"
             let schema = try Migrator().appliedVersions(connection).last ?? 0
+            let latest = Migration.all.last?.version ?? 0
+            let vectorCheck: DoctorCheck
+            if vector != "?" {
+                vectorCheck = .ok("database", "pgvector", "vector \(vector)")
+            } else {
+                do {
+                    try Migrator.requireVector(connection)
+                    vectorCheck = .ok("database", "pgvector", "available (created by the first migration)")
+                } catch let error as DatabaseError {
+                    vectorCheck = .failed("database", "pgvector", error.message, fix: error.hint ?? "install pgvector")
+                }
+            }
             return [.ok("database", "postgres", "PostgreSQL \(version) at \(url)"),
-                    .ok("database", "pgvector", "vector \(vector)"),
-                    .ok("database", "schema", "version \(schema) of \(Migration.all.last?.version ?? 0)")]
+                    vectorCheck,
+                    schema == latest ? .ok("database", "schema", "version \(schema) of \(latest)")
+                        : .warning("database", "schema", "version \(schema) of \(latest)",
+                                   fix: "heaters db migrate (any heaters command also migrates at start-up)")]
         } catch let error as DatabaseError {
             let fix = error.hint ?? (config.databaseURL == nil
                 ? "run `heaters db status`; the server log is in the data dir's postgres/server.log"

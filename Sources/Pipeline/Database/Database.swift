@@ -76,15 +76,6 @@ public struct Database: Sendable {
         }
     }
 
-    /// The URL with any password replaced, for logs and messages.
-    public static func redacted(_ url: String) -> String {
-        guard var parts = URLComponents(string: url), parts.password != nil else {
-            if url.contains("password=") {
-                return url.replacingOccurrences(of: #"password=\S+"#, with: "password=<redacted>", options: .regularExpression)
-            }
-            return url
-        }
-        parts.password = "<redacted>"
-        return parts.string ?? "<unparseable url>"
-    }
+    /// The connection string with any password replaced, for logs and messages.
+    public static func redacted(_ url: String) -> String { ConnectionString.redacted(url) }
 }

@@ -55,7 +55,8 @@ public struct EmbeddedPostgres: Sendable {
             guard case .running = runningState(layout) else { return false }
             let server = try await binaries.usable(by: account)
             let outcome = try await ProcessRunner.run(
-                server.pgCtl, ["stop", "-D", layout.pgdata.path, "-m", "fast", "-w", "-t", "60", "-s"], as: account.identity)
+                server.pgCtl, ["stop", "-D", layout.pgdata.path, "-m", "fast", "-w", "-t", "60", "-s"],
+                environment: Self.serverEnvironment, as: account.identity)
             guard outcome.succeeded else {
                 throw DatabaseError(.embeddedServer, "pg_ctl stop failed (\(outcome.exitDescription)): \(outcome.standardError)")
             }
@@ -67,10 +68,20 @@ public struct EmbeddedPostgres: Sendable {
     /// initialisation between processes.
     private func withClusterLock<T>(_ body: (ClusterLayout, ServerAccount) async throws -> T) async throws -> T {
         let account = try ServerAccount.current()
-        let layout = try ClusterLayout.prepare(dataDirectory: dataDirectory, account: account)
-        let lock = try FileLock(path: layout.lockFile)
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        // The lock comes first: preparing the folders is part of what it serialises.
+        let lock = try await FileLock.acquire(dataDirectory.appendingPathComponent("postgres.lock"))
         defer { lock.unlock() }
+        let layout = try ClusterLayout.prepare(dataDirectory: dataDirectory, account: account)
         return try await body(layout, account)
+    }
+
+    /// PG* variables (PGPORT, PGDATA, PGOPTIONS, …) in our environment would change where
+    /// and how the server listens; the server programs run without them.
+    private static var serverEnvironment: [String: String?] {
+        var env: [String: String?] = ["TZ": "UTC"]
+        for key in ProcessInfo.processInfo.environment.keys where key.hasPrefix("PG") { env[key] = .some(nil) }
+        return env
     }
 
     public func status() throws -> Status {
@@ -102,7 +113,7 @@ public struct EmbeddedPostgres: Sendable {
             server.initdb,
             ["-D", layout.pgdataInProgress.path, "-U", Self.user, "--auth=trust", "-E", "UTF8", "--no-locale",
              "--no-instructions"],
-            environment: ["TZ": "UTC"], as: account.identity)
+            environment: Self.serverEnvironment, as: account.identity)
         guard outcome.succeeded else {
             throw DatabaseError(.embeddedServer, "initdb failed (\(outcome.exitDescription)): \(outcome.standardError)",
                                 hint: "check that \(layout.base.path) is writable and has free space")
@@ -119,10 +130,13 @@ public struct EmbeddedPostgres: Sendable {
 
     /// Rewritten at every start, so a moved data dir or socket folder is picked up.
     private func writeSettings(_ layout: ClusterLayout, _ account: ServerAccount) throws {
-        func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
+        func quoted(_ s: String) -> String {
+            "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
+        }
         let text = """
             # Written by heaters at each start; edit postgresql.conf for your own settings.
             listen_addresses = ''
+            port = \(ClusterLayout.port)
             unix_socket_directories = \(quoted(layout.socketDirectory.path))
             unix_socket_permissions = 0700
             max_connections = 200
@@ -168,7 +182,7 @@ public struct EmbeddedPostgres: Sendable {
             removeStalePidFile(layout)
             let outcome = try await ProcessRunner.run(
                 server.pgCtl, ["start", "-D", layout.pgdata.path, "-l", layout.logFile.path, "-w", "-t", "120", "-s"],
-                environment: ["TZ": "UTC"], as: account.identity)
+                environment: Self.serverEnvironment, as: account.identity)
             if outcome.succeeded { return }
             lastError = outcome.standardError + logTail(layout)
             let transient = lastError.contains("shared memory block") || lastError.contains("lock file")
@@ -191,10 +205,10 @@ public struct EmbeddedPostgres: Sendable {
 
     // MARK: - Helpers
 
-    /// The pid in postmaster.pid when that process is alive and is a Postgres server.
+    /// The pid in postmaster.pid when that process is alive and is this cluster's server.
     private func runningState(_ layout: ClusterLayout) -> Status {
         guard let pid = pidFromFile(layout) else { return .stopped }
-        return Self.isPostgresProcess(pid) ? .running(pid: pid) : .stopped
+        return Self.isPostgresProcess(pid, serving: layout.pgdata) ? .running(pid: pid) : .stopped
     }
 
     private func pidFromFile(_ layout: ClusterLayout) -> Int32? {
@@ -206,12 +220,17 @@ public struct EmbeddedPostgres: Sendable {
     /// A pid file whose process is dead, or whose pid now belongs to some other program, is
     /// left over from a crash. Postgres would refuse to start over a live unrelated pid.
     private func removeStalePidFile(_ layout: ClusterLayout) {
-        guard let pid = pidFromFile(layout), !Self.isPostgresProcess(pid) else { return }
+        guard let pid = pidFromFile(layout), !Self.isPostgresProcess(pid, serving: layout.pgdata) else { return }
         try? FileManager.default.removeItem(at: layout.pidFile)
     }
 
-    /// Alive (not a zombie waiting to be reaped) and running the postgres program.
-    static func isPostgresProcess(_ pid: Int32) -> Bool {
+    /// Alive (not a zombie waiting to be reaped), running the postgres program, and working
+    /// in `pgdata` (a postmaster's working directory is its data directory), so that a
+    /// recycled pid of another cluster's server is not taken for this one.
+    static func isPostgresProcess(_ pid: Int32, serving pgdata: URL) -> Bool {
+        guard let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd"),
+              URL(fileURLWithPath: cwd).standardizedFileURL.path == pgdata.resolvingSymlinksInPath().standardizedFileURL.path
+        else { return false }
         guard pid > 0, kill(pid, 0) == 0 || errno == EPERM,
               let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return false }
@@ -226,10 +245,11 @@ public struct EmbeddedPostgres: Sendable {
         return "\n" + text.split(separator: "\n").suffix(12).joined(separator: "\n")
     }
 
+    /// Every setting is explicit (options and encoding too), so PG* variables meant for
+    /// other servers cannot leak into connections to this one.
     static func conninfo(_ layout: ClusterLayout, database: String) -> String {
-        func quoted(_ s: String) -> String {
-            "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
-        }
-        return "host=\(quoted(layout.socketDirectory.path)) port=\(ClusterLayout.port) user=\(Self.user) dbname=\(quoted(database)) connect_timeout=10"
+        ConnectionString.keywordForm([("host", layout.socketDirectory.path), ("port", String(ClusterLayout.port)),
+                                      ("user", Self.user), ("dbname", database), ("connect_timeout", "10"),
+                                      ("options", ""), ("client_encoding", "UTF8")])
     }
 }

@@ -15,10 +15,31 @@ public struct Migrator: Sendable {
 
     /// Brings the schema up to date; returns the versions it applied (empty when current).
     @discardableResult
-    public func migrate(_ connection: PostgresConnection) throws -> [Int] {
+    public func migrate(_ connection: PostgresConnection, lockTimeout: Duration = .seconds(300)) throws -> [Int] {
         try Self.requireVector(connection)
-        try connection.execute("SELECT pg_advisory_lock($1)", [Self.lockKey])
-        defer { _ = try? connection.execute("SELECT pg_advisory_unlock($1)", [Self.lockKey]) }
+        return try connection.pinningSession { session in
+            try Self.acquireLock(session, timeout: lockTimeout)
+            defer { _ = try? session.execute("SELECT pg_advisory_unlock($1)", [Self.lockKey]) }
+            return try applyPending(session)
+        }
+    }
+
+    /// Waits for the migration lock, but not forever: a peer stuck mid-migration is reported.
+    private static func acquireLock(_ connection: PostgresConnection, timeout: Duration) throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while true {
+            let got: Bool = try connection.query("SELECT pg_try_advisory_lock($1) AS got", [lockKey]).first!.decode("got")
+            if got { return }
+            if clock.now >= deadline {
+                throw DatabaseError(.query, "another heaters process has been migrating the database for over \(timeout)",
+                                    hint: "look for a stuck heaters process (SELECT * FROM pg_locks WHERE locktype = 'advisory')")
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+    }
+
+    private func applyPending(_ connection: PostgresConnection) throws -> [Int] {
         try connection.runScript("""
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version    integer PRIMARY KEY,

@@ -19,7 +19,7 @@ public struct PostgresBinaries: Sendable {
         guard account.identity != nil, !account.canReach(root.appendingPathComponent("bin")) else { return self }
         let fm = FileManager.default
         let parent = URL(fileURLWithPath: "/var/lib/heaters")
-        let destination = parent.appendingPathComponent("pginstall-\(ClusterLayout.stableHash(root.path))")
+        let destination = relocatedCopy
         let copied = PostgresBinaries(root: Self.installPath(under: destination))
         if fm.isExecutableFile(atPath: copied.pgCtl.path) { return copied }
         try fm.createDirectory(at: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
@@ -29,6 +29,15 @@ public struct PostgresBinaries: Sendable {
         chmod(staging.path, 0o755)
         if rename(staging.path, destination.path) != 0 { try? fm.removeItem(at: staging) }  // another process won
         return copied
+    }
+
+    /// Where `usable(by:)` copies the install for root. Keyed by path and by the server
+    /// program's size and time, so an upgraded wheel is copied afresh, not the old copy reused.
+    public var relocatedCopy: URL {
+        let program = (try? FileManager.default.attributesOfItem(atPath: program("postgres").path)) ?? [:]
+        let stamp = (program[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        let identity = "\(root.path)|\(program[.size] ?? 0)|\(stamp)"
+        return URL(fileURLWithPath: "/var/lib/heaters/pginstall-\(ClusterLayout.stableHash(identity))")
     }
 
     /// Copies the install to `destination`, keeping the wheel's layout: its programs find

@@ -14,6 +14,9 @@ public final class PostgresConnection: @unchecked Sendable {
     private var handle: OpaquePointer?
     private let lock = NSRecursiveLock()
     private var channels: Set<String> = []
+    /// While > 0 the session holds state a new connection would not have (an open
+    /// transaction, an advisory lock): a lost connection must then fail, never reconnect.
+    private var pinned = 0
 
     /// Connects at once; `conninfo` is a libpq keyword string or a `postgresql://` URI.
     public init(conninfo: String) throws {
@@ -72,6 +75,8 @@ public final class PostgresConnection: @unchecked Sendable {
     public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         try lock.withLock {
             try execute("BEGIN")
+            pinned += 1
+            defer { pinned -= 1 }
             do {
                 let value = try body(self)
                 try execute("COMMIT")
@@ -80,6 +85,17 @@ public final class PostgresConnection: @unchecked Sendable {
                 if isConnected { _ = try? execute("ROLLBACK") }
                 throw error
             }
+        }
+    }
+
+    /// Runs `body` with reconnection disabled, for work that relies on session state such as
+    /// an advisory lock: if the connection drops, the calls fail instead of silently
+    /// continuing on a new session without that state.
+    public func pinningSession<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        try lock.withLock {
+            pinned += 1
+            defer { pinned -= 1 }
+            return try body(self)
         }
     }
 
@@ -100,21 +116,22 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Waits up to `timeout` for notifications on the LISTENed channels; returns those that
     /// arrived (possibly none). Throws a `.connection` error when the connection drops.
+    /// Holds the connection's lock while it waits, so the handle cannot be replaced under it.
     public func waitForNotifications(timeout: Duration) throws -> [PostgresNotification] {
-        let h: OpaquePointer = try lock.withLock { try liveHandle() }
-        var pending = try lock.withLock { try drainNotifications(h) }
-        if !pending.isEmpty { return pending }
-        var fds = pollfd(fd: PQsocket(h), events: Int16(POLLIN), revents: 0)
-        let millis = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
-        let ready = poll(&fds, 1, millis)
-        if ready < 0 && errno != EINTR {
-            throw DatabaseError(.connection, "waiting for notifications failed: \(String(cString: strerror(errno)))")
-        }
-        pending = try lock.withLock {
+        try lock.withLock {
+            let h = try liveHandle()
+            let pending = try drainNotifications(h)
+            if !pending.isEmpty { return pending }
+            var fds = pollfd(fd: PQsocket(h), events: Int16(POLLIN), revents: 0)
+            let seconds = min(max(timeout.components.seconds, 0), 86_400)
+            let millis = Int32(seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+            let ready = poll(&fds, 1, millis)
+            if ready < 0 && errno != EINTR {
+                throw DatabaseError(.connection, "waiting for notifications failed: \(String(cString: strerror(errno)))")
+            }
             if PQconsumeInput(h) == 0 { throw connectionError(h, "the database connection was lost") }
             return try drainNotifications(h)
         }
-        return pending
     }
 
     /// Drops the current connection and connects again, retrying with growing pauses until
@@ -141,7 +158,12 @@ public final class PostgresConnection: @unchecked Sendable {
     // MARK: - Internals (the lock is held)
 
     private func connectLocked() throws {
-        guard let h = PQconnectdb(conninfo) else {
+        // A default connect_timeout first; the caller's string (expanded from dbname) comes
+        // after it and so overrides it when it sets one.
+        let keywords = ["connect_timeout", "dbname"]
+        let values = ["10", conninfo]
+        let h = Self.withCStrings(keywords) { k in Self.withCStrings(values) { v in PQconnectdbParams(k, v, 1) } }
+        guard let h else {
             throw DatabaseError(.connection, "could not allocate a libpq connection")
         }
         guard PQstatus(h) == CONNECTION_OK else {
@@ -152,6 +174,8 @@ public final class PostgresConnection: @unchecked Sendable {
         // Notices (e.g. "extension already exists, skipping") would otherwise be printed to
         // stderr by libpq, over the TUI; nothing in heaters acts on them.
         PQsetNoticeReceiver(h, { _, _ in }, nil)
+        // Decoding relies on ISO dates, whatever PGDATESTYLE or the server default says.
+        if let result = PQexec(h, "SET DateStyle = 'ISO, MDY'") { PQclear(result) }
         handle = h
         for channel in channels {
             _ = try consume(PQexec(h, "LISTEN \(channel)"), on: h)
@@ -161,6 +185,9 @@ public final class PostgresConnection: @unchecked Sendable {
     /// The connection, reconnected first if the server went away since the last call.
     private func liveHandle() throws -> OpaquePointer {
         if let h = handle, PQstatus(h) == CONNECTION_OK { return h }
+        if pinned > 0 {
+            throw DatabaseError(.connection, "the database connection was lost inside a transaction or session lock; its work was not committed")
+        }
         if let h = handle { PQfinish(h) }
         handle = nil
         try connectLocked()
@@ -213,6 +240,15 @@ public final class PostgresConnection: @unchecked Sendable {
         }
         let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
         return PostgresRows(columns: columns, values: values, affectedRows: affected)
+    }
+
+    /// A NULL-terminated array of C strings for libpq's keyword/value calls.
+    private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+        let copies: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) } + [nil]
+        defer { copies.forEach { free($0) } }
+        return copies.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) { body($0) }
+        }
     }
 
     /// Channel names go into LISTEN as identifiers (they cannot be bound), so only plain

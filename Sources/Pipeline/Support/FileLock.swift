@@ -5,18 +5,25 @@ import Foundation
 public final class FileLock: @unchecked Sendable {
     private var fd: Int32
 
-    /// Blocks until the lock at `path` is ours; the file is created when missing.
-    public init(path: URL) throws {
-        fd = open(path.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw POSIXFailure("cannot open lock file \(path.path)")
+    private init(fd: Int32) { self.fd = fd }
+
+    /// Waits until the lock at `path` is ours (the file is created when missing). It polls
+    /// rather than blocking in flock, so a waiting task never holds a concurrency thread.
+    public static func acquire(_ path: URL) async throws -> FileLock {
+        let fd = open(path.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw POSIXFailure("cannot open lock file \(path.path)") }
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else {
+                let failure = POSIXFailure("cannot lock \(path.path)")
+                close(fd)
+                throw failure
+            }
+            do { try await Task.sleep(for: .milliseconds(50)) } catch {
+                close(fd)
+                throw error
+            }
         }
-        while flock(fd, LOCK_EX) != 0 {
-            if errno == EINTR { continue }
-            let failure = POSIXFailure("cannot lock \(path.path)")
-            close(fd)
-            throw failure
-        }
+        return FileLock(fd: fd)
     }
 
     public func unlock() {

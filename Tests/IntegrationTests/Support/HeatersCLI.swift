@@ -20,6 +20,12 @@ enum HeatersCLI {
         return env
     }
 
+    /// Stops the cluster of a test's data dir and deletes the folder (clusters are ~40 MB).
+    static func stopAndRemove(_ folder: URL, dataDirectory: URL? = nil, extra: [String: String] = [:]) {
+        _ = try? run(["db", "stop"], dataDirectory: dataDirectory ?? folder, extra: extra)
+        try? FileManager.default.removeItem(at: folder)
+    }
+
     static func run(_ arguments: [String], dataDirectory: URL, extra: [String: String] = [:]) throws -> Outcome {
         try runProgram(ProjectPaths.heatersBinary, arguments, environment: environment(dataDirectory: dataDirectory, extra: extra))
     }
@@ -36,7 +42,10 @@ enum HeatersCLI {
         return process
     }
 
-    static func runProgram(_ program: URL, _ arguments: [String], environment: [String: String]? = nil) throws -> Outcome {
+    /// Runs a program to its end, killing it after `timeout` so that a hang fails the test
+    /// instead of stalling the run.
+    static func runProgram(_ program: URL, _ arguments: [String], environment: [String: String]? = nil,
+                           timeout: TimeInterval = 180) throws -> Outcome {
         let process = Process()
         process.executableURL = program
         process.arguments = arguments
@@ -46,6 +55,10 @@ enum HeatersCLI {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         // Read both pipes before waiting, so a chatty child cannot block on a full pipe.
         let errData = OnceValue<Data>()
         let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }

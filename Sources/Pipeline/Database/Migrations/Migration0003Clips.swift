@@ -75,6 +75,24 @@ enum Migration0003Clips {
         CREATE TRIGGER clips_within_source BEFORE INSERT OR UPDATE OF start_frame, end_frame, source_video_id
             ON clips FOR EACH ROW EXECUTE FUNCTION heaters_clip_within_source();
 
+        -- …and a source cannot shrink below its live clips.
+        CREATE FUNCTION heaters_source_keeps_its_clips() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            last_frame integer;
+        BEGIN
+            SELECT max(end_frame) INTO last_frame FROM clips
+                WHERE source_video_id = NEW.id AND retired_at IS NULL;
+            IF last_frame IS NOT NULL AND (NEW.frame_count IS NULL OR last_frame > NEW.frame_count) THEN
+                RAISE EXCEPTION 'source % has clips up to frame %, so its frame count cannot be %',
+                    NEW.id, last_frame, NEW.frame_count
+                    USING ERRCODE = 'check_violation', CONSTRAINT = 'clip_within_source';
+            END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER source_videos_keep_clips BEFORE UPDATE OF frame_count ON source_videos
+            FOR EACH ROW EXECUTE FUNCTION heaters_source_keeps_its_clips();
+
         -- Where merged and split clips came from.
         CREATE TABLE clip_lineage (
             parent_clip_id bigint NOT NULL REFERENCES clips (id) ON DELETE CASCADE,
