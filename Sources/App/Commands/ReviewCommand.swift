@@ -1,32 +1,78 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Pipeline
 import TUI
 
-/// The default command: the review station.
+/// The default command: the review station with the pipeline's workers in the background,
+/// or (`--headless`) the workers alone.
 struct ReviewCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review",
-        abstract: "Open the review station (the default command).")
+        abstract: "Open the review station (the default command), or with --headless run the pipeline's workers only.",
+        discussion: """
+            Headless mode is for servers: run one on each machine, all sharing one Postgres and \
+            one object store. Logs go to stderr, readable on a terminal and as JSON lines \
+            otherwise. SIGTERM or SIGINT stops taking work, hands running jobs back, and exits 0.
+            """)
     @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Run the pipeline's workers with no user interface.")
+    var headless = false
+
+    @Option(help: ArgumentHelp("Worker threads for every queue (default: media = cores, io = 4, default = 2).", valueName: "n"))
+    var workers: Int?
+
+    @Option(help: ArgumentHelp("Worker threads per queue, e.g. media=1,io=4.", valueName: "list"))
+    var queues: String?
+
+    @Flag(help: "With --headless: exit 0 once no job is left or scheduled.")
+    var untilIdle = false
+
+    @Option(help: .hidden) var leaseSeconds: Int = 30
 
     func run() async throws {
         try await reportingErrors {
-            guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-                throw CommandFailure("the review station needs a terminal (stdin and stdout must be a tty)")
+            let config = try global.load()
+            var pool = WorkerPool.Configuration.defaults
+            pool.queues = try QueueConcurrency.resolve(workers: workers, queues: queues)
+            pool.lease = .seconds(max(leaseSeconds, 1))
+            if headless {
+                HeatersLogHandler.bootstrap(level: Logger.Level(rawValue: config.logLevel) ?? .info)
+                let database = try Database.forConfig(config)
+                try await HeadlessRunner(conninfo: try await database.prepare(), pool: pool, untilIdle: untilIdle).run()
+            } else {
+                guard !untilIdle else { throw CommandFailure("--until-idle needs --headless") }
+                try await review(config, pool)
             }
-            // ncurses' initscr exits the process on an unknown TERM; say what to do instead.
-            let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
-            guard !term.isEmpty, TerminalLibraries.colors(forTerminal: term) != nil else {
-                throw CommandFailure("terminfo has no entry for TERM=\"\(term)\": set TERM=xterm-256color, or apt install ncurses-term")
-            }
-            let database = try Database.forConfig(try global.load())
-            try await database.prepare()
-            let connection = try database.connect()
-            // ncurses belongs to the main thread; the station blocks it until the reviewer quits.
-            try await MainActor.run {
-                try ReviewStation(loadQueue: { try ReviewQueue.pending(connection) }).run()
-            }
+        }
+    }
+
+    private func review(_ config: HeatersConfig, _ poolConfiguration: WorkerPool.Configuration) async throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw CommandFailure("the review station needs a terminal (stdin and stdout must be a tty); use --headless on servers")
+        }
+        // ncurses' initscr exits the process on an unknown TERM; say what to do instead.
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        guard !term.isEmpty, TerminalLibraries.colors(forTerminal: term) != nil else {
+            throw CommandFailure("terminfo has no entry for TERM=\"\(term)\": set TERM=xterm-256color, or apt install ncurses-term")
+        }
+        let database = try Database.forConfig(config)
+        let conninfo = try await database.prepare()
+        // Workers log to a file: the screen belongs to the station.
+        let logFile = config.dataDirectory.appendingPathComponent("heaters.log")
+        if !FileManager.default.fileExists(atPath: logFile.path) { _ = FileManager.default.createFile(atPath: logFile.path, contents: nil) }
+        if let handle = try? FileHandle(forWritingTo: logFile) {
+            _ = try? handle.seekToEnd()
+            HeatersLogHandler.bootstrap(level: Logger.Level(rawValue: config.logLevel) ?? .info, output: handle)
+        }
+        let workers = WorkerPool(conninfo: conninfo, configuration: poolConfiguration)
+        workers.start()
+        defer { workers.stop() }
+        let connection = try database.connect()
+        // ncurses belongs to the main thread; the station blocks it until the reviewer quits.
+        try await MainActor.run {
+            try ReviewStation(loadQueue: { try ReviewQueue.pending(connection) }).run()
         }
     }
 }

@@ -14,5 +14,6 @@ public struct Migration: Sendable {
         Migration0005Embeddings.migration,
         Migration0006ReviewActions.migration,
         Migration0007Jobs.migration,
+        Migration0008JobAttempts.migration,
     ]
 }

@@ -1,0 +1,148 @@
+/// Every statement of the job queue, in one place (the River habit): business code calls
+/// `JobQueue`, never these strings directly.
+enum JobSQL {
+    /// $1 stage, $2 queue, $3 subject_type, $4 subject_id, $5 max_attempts, $6 priority,
+    /// $7 args, $8 scheduled_at (NULL: now). Nothing is inserted while a live job exists
+    /// for the same stage and subject (the unique partial index).
+    static let enqueue = """
+        INSERT INTO jobs (stage, queue, subject_type, subject_id, max_attempts, priority, args, state, scheduled_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb,
+                CASE WHEN $8::timestamptz > now() THEN 'scheduled' ELSE 'available' END,
+                coalesce($8::timestamptz, now()))
+        ON CONFLICT (stage, subject_type, subject_id) WHERE state IN ('scheduled', 'available', 'running', 'retryable')
+        DO NOTHING
+        RETURNING id
+        """
+
+    /// $1 queue, $2 how many, $3 worker, $4 lease seconds. Highest priority first, then the
+    /// longest waiting; rows another worker is claiming are skipped, not waited for.
+    static let claim = """
+        WITH next AS (
+            SELECT id FROM jobs
+            WHERE queue = $1 AND state IN ('available', 'scheduled', 'retryable') AND scheduled_at <= now()
+            ORDER BY priority DESC, scheduled_at, id
+            LIMIT $2
+            FOR UPDATE SKIP LOCKED
+        ), claimed AS (
+            UPDATE jobs j
+            SET state = 'running', attempt = j.attempt + 1, attempted_at = now(), attempted_by = $3,
+                lease_expires_at = now() + make_interval(secs => $4)
+            FROM next WHERE j.id = next.id
+            RETURNING j.id, j.stage, j.queue, j.subject_type, j.subject_id, j.attempt, j.max_attempts, j.args::text AS args
+        ), logged AS (
+            INSERT INTO job_attempts (job_id, attempt, worker) SELECT id, attempt, $3 FROM claimed
+        )
+        SELECT * FROM claimed
+        """
+
+    /// $1 job ids, $2 worker name or a prefix of it (a process's identity), $3 lease seconds.
+    static let heartbeat = """
+        UPDATE jobs SET lease_expires_at = now() + make_interval(secs => $3)
+        WHERE id = ANY($1::bigint[]) AND state = 'running' AND starts_with(attempted_by, $2)
+        RETURNING id
+        """
+
+    /// $1 id, $2 progress in [0, 1].
+    static let progress = """
+        UPDATE jobs SET progress = $2 WHERE id = $1 AND state = 'running'
+        """
+
+    /// $1 id, $2 worker, $3 attempt, $4 result. Only the attempt that holds the lease may
+    /// finish the job: a worker whose lease ran out finds nothing to update.
+    static let complete = """
+        WITH done AS (
+            UPDATE jobs SET state = 'completed', finished_at = now(), lease_expires_at = NULL, progress = 1,
+                            result = $4::jsonb
+            WHERE id = $1 AND state = 'running' AND attempted_by = $2 AND attempt = $3
+            RETURNING id, attempt
+        )
+        UPDATE job_attempts a SET outcome = 'completed', finished_at = now()
+        FROM done WHERE a.job_id = done.id AND a.attempt = done.attempt
+        RETURNING a.job_id
+        """
+
+    /// $1 id, $2 worker, $3 attempt, $4 error, $5 discard?, $6 retry delay seconds.
+    static let fail = """
+        WITH failed AS (
+            UPDATE jobs SET
+                state = CASE WHEN $5::bool THEN 'discarded' ELSE 'retryable' END,
+                scheduled_at = CASE WHEN $5::bool THEN scheduled_at ELSE now() + make_interval(secs => $6) END,
+                finished_at = CASE WHEN $5::bool THEN now() END,
+                lease_expires_at = NULL,
+                errors = errors || jsonb_build_array(jsonb_build_object(
+                    'attempt', attempt, 'at', now(), 'worker', $2::text, 'error', $4::text))
+            WHERE id = $1 AND state = 'running' AND attempted_by = $2 AND attempt = $3
+            RETURNING id, attempt, state
+        )
+        UPDATE job_attempts a SET outcome = 'failed', finished_at = now(), error = $4
+        FROM failed WHERE a.job_id = failed.id AND a.attempt = failed.attempt
+        RETURNING failed.state
+        """
+
+    /// $1 id, $2 worker, $3 attempt. A clean shutdown hands the job back without using up
+    /// an attempt.
+    static let release = """
+        WITH released AS (
+            UPDATE jobs SET state = 'available', attempt = attempt - 1, lease_expires_at = NULL,
+                            attempted_by = NULL, scheduled_at = now()
+            WHERE id = $1 AND state = 'running' AND attempted_by = $2 AND attempt = $3
+            RETURNING id, attempt + 1 AS attempt
+        )
+        UPDATE job_attempts a SET outcome = 'released', finished_at = now()
+        FROM released WHERE a.job_id = released.id AND a.attempt = released.attempt
+        RETURNING a.job_id
+        """
+
+    /// Running jobs whose lease ran out: their worker died. Retried when attempts are left.
+    static let rescueExpired = """
+        WITH lost AS (
+            UPDATE jobs SET
+                state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'retryable' END,
+                finished_at = CASE WHEN attempt >= max_attempts THEN now() END,
+                scheduled_at = now(), lease_expires_at = NULL,
+                errors = errors || jsonb_build_array(jsonb_build_object(
+                    'attempt', attempt, 'at', now(), 'worker', attempted_by,
+                    'error', 'the worker stopped renewing its lease (it crashed or was killed)'))
+            WHERE state = 'running' AND lease_expires_at < now()
+            RETURNING id, attempt, state, stage, subject_type, subject_id
+        ), logged AS (
+            UPDATE job_attempts a SET outcome = 'lost', finished_at = now()
+            FROM lost WHERE a.job_id = lost.id AND a.attempt = lost.attempt
+        )
+        SELECT id, state, stage, subject_type, subject_id FROM lost
+        """
+
+    /// $1 id.
+    static let cancel = """
+        UPDATE jobs SET state = 'cancelled', finished_at = now(), lease_expires_at = NULL
+        WHERE id = $1 AND state IN ('scheduled', 'available', 'retryable', 'running')
+        RETURNING id
+        """
+
+    /// $1 id: a discarded or cancelled job runs again with a fresh set of attempts.
+    static let retry = """
+        UPDATE jobs SET state = 'available', attempt = 0, scheduled_at = now(), finished_at = NULL
+        WHERE id = $1 AND state IN ('discarded', 'cancelled')
+        RETURNING id
+        """
+
+    static let retryAllDiscarded = """
+        UPDATE jobs SET state = 'available', attempt = 0, scheduled_at = now(), finished_at = NULL
+        WHERE state = 'discarded'
+          AND NOT EXISTS (SELECT 1 FROM jobs live WHERE live.stage = jobs.stage AND live.subject_type = jobs.subject_type
+                          AND live.subject_id = jobs.subject_id
+                          AND live.state IN ('scheduled', 'available', 'running', 'retryable'))
+        RETURNING id
+        """
+
+    /// $1 age in seconds.
+    static let prune = """
+        DELETE FROM jobs WHERE state IN ('completed', 'cancelled') AND finished_at < now() - make_interval(secs => $1)
+        """
+
+    /// Whether anything is left to do in the given queues, now or later.
+    static let pendingCount = """
+        SELECT count(*) AS n FROM jobs
+        WHERE queue = ANY($1::text[]) AND state IN ('scheduled', 'available', 'running', 'retryable')
+        """
+}

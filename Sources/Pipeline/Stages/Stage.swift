@@ -1,0 +1,61 @@
+import Foundation
+
+/// One row of the pipeline's stage table: where the stage takes work from, what it sets
+/// while working and after, which queue runs it, and the function that does the work.
+public struct Stage: Sendable {
+    /// What a stage works on.
+    public enum Subject: String, Sendable, CaseIterable {
+        case sourceVideo = "source_video"
+        case clip
+        /// Jobs that are not about a row (diagnostics, benchmarks).
+        case none
+    }
+
+    public let name: String
+    public let subject: Subject
+    /// States the dispatcher makes jobs for. The working state is among them, so work that
+    /// a crash interrupted is picked up again.
+    public let input: [String]
+    public let working: String?
+    public let success: String?
+    public let failure: String?
+    public let queue: String
+    public let maxAttempts: Int
+    /// Does the work; nil while the stage is not built yet (the dispatcher then leaves its
+    /// subjects alone rather than pretending to process them).
+    public let work: (@Sendable (StageContext) throws -> StageResult)?
+
+    public init(name: String, subject: Subject, input: [String], working: String?, success: String?, failure: String?,
+                queue: String, maxAttempts: Int, work: (@Sendable (StageContext) throws -> StageResult)?) {
+        self.name = name
+        self.subject = subject
+        self.input = input
+        self.working = working
+        self.success = success
+        self.failure = failure
+        self.queue = queue
+        self.maxAttempts = maxAttempts
+        self.work = work
+    }
+}
+
+/// What the work function gets: the job, a way to report progress, and whether to stop.
+public struct StageContext: Sendable {
+    public let job: Job
+    /// Reports progress in [0, 1] (stored on the job row by the heartbeat).
+    public let progress: @Sendable (Double) -> Void
+    /// True once the worker is shutting down or the job was cancelled: long work should
+    /// return by throwing `StageInterruption`.
+    public let isCancelled: @Sendable () -> Bool
+}
+
+/// Structured result stored on the job row (JSON text).
+public struct StageResult: Sendable {
+    public var json: String
+    public init(json: String = "{}") { self.json = json }
+}
+
+/// Thrown by work that stopped because `isCancelled` said so: the job is released, not failed.
+public struct StageInterruption: Error {
+    public init() {}
+}
