@@ -22,7 +22,9 @@ enum CommandOutput {
                 if rightAligned.contains(c) { return pad + cell }
                 return c == row.count - 1 ? cell : cell + pad
             }
-            return indent + cells.joined(separator: "  ")
+            var line = indent + cells.joined(separator: "  ")
+            while line.last == " " { line.removeLast() }
+            return line
         }
     }
 

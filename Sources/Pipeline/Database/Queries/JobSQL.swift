@@ -57,7 +57,7 @@ enum JobSQL {
             RETURNING id, attempt
         )
         UPDATE job_attempts a SET outcome = 'completed', finished_at = now()
-        FROM done WHERE a.job_id = done.id AND a.attempt = done.attempt
+        FROM done WHERE a.job_id = done.id AND a.attempt = done.attempt AND a.outcome = 'running'
         RETURNING a.job_id
         """
 
@@ -75,21 +75,22 @@ enum JobSQL {
             RETURNING id, attempt, state
         )
         UPDATE job_attempts a SET outcome = 'failed', finished_at = now(), error = $4
-        FROM failed WHERE a.job_id = failed.id AND a.attempt = failed.attempt
+        FROM failed WHERE a.job_id = failed.id AND a.attempt = failed.attempt AND a.outcome = 'running'
         RETURNING failed.state
         """
 
     /// $1 id, $2 worker, $3 attempt. A clean shutdown hands the job back without using up
-    /// an attempt.
+    /// an attempt: the attempt stays counted (each has its row in job_attempts) and the
+    /// allowance grows by one.
     static let release = """
         WITH released AS (
-            UPDATE jobs SET state = 'available', attempt = attempt - 1, lease_expires_at = NULL,
+            UPDATE jobs SET state = 'available', max_attempts = max_attempts + 1, lease_expires_at = NULL,
                             attempted_by = NULL, scheduled_at = now()
             WHERE id = $1 AND state = 'running' AND attempted_by = $2 AND attempt = $3
-            RETURNING id, attempt + 1 AS attempt
+            RETURNING id, attempt
         )
         UPDATE job_attempts a SET outcome = 'released', finished_at = now()
-        FROM released WHERE a.job_id = released.id AND a.attempt = released.attempt
+        FROM released WHERE a.job_id = released.id AND a.attempt = released.attempt AND a.outcome = 'running'
         RETURNING a.job_id
         """
 
@@ -107,16 +108,22 @@ enum JobSQL {
             RETURNING id, attempt, state, stage, subject_type, subject_id
         ), logged AS (
             UPDATE job_attempts a SET outcome = 'lost', finished_at = now()
-            FROM lost WHERE a.job_id = lost.id AND a.attempt = lost.attempt
+            FROM lost WHERE a.job_id = lost.id AND a.attempt = lost.attempt AND a.outcome = 'running'
         )
         SELECT id, state, stage, subject_type, subject_id FROM lost
         """
 
     /// $1 id.
     static let cancel = """
-        UPDATE jobs SET state = 'cancelled', finished_at = now(), lease_expires_at = NULL
-        WHERE id = $1 AND state IN ('scheduled', 'available', 'retryable', 'running')
-        RETURNING id
+        WITH cancelled AS (
+            UPDATE jobs SET state = 'cancelled', finished_at = now(), lease_expires_at = NULL
+            WHERE id = $1 AND state IN ('scheduled', 'available', 'retryable', 'running')
+            RETURNING id
+        ), logged AS (
+            UPDATE job_attempts a SET outcome = 'cancelled', finished_at = now()
+            FROM cancelled WHERE a.job_id = cancelled.id AND a.outcome = 'running'
+        )
+        SELECT id FROM cancelled
         """
 
     /// $1 id: a discarded or cancelled job runs again with a fresh set of attempts.
@@ -126,13 +133,20 @@ enum JobSQL {
         RETURNING id
         """
 
+    /// Only the newest discarded job of each stage and subject, and only where no live job
+    /// exists: two revived jobs for one subject would break the one-live-job rule.
     static let retryAllDiscarded = """
+        WITH pick AS (
+            SELECT DISTINCT ON (stage, subject_type, subject_id) id FROM jobs d
+            WHERE d.state = 'discarded'
+              AND NOT EXISTS (SELECT 1 FROM jobs live WHERE live.stage = d.stage AND live.subject_type = d.subject_type
+                              AND live.subject_id = d.subject_id
+                              AND live.state IN ('scheduled', 'available', 'running', 'retryable'))
+            ORDER BY stage, subject_type, subject_id, id DESC
+        )
         UPDATE jobs SET state = 'available', attempt = 0, scheduled_at = now(), finished_at = NULL
-        WHERE state = 'discarded'
-          AND NOT EXISTS (SELECT 1 FROM jobs live WHERE live.stage = jobs.stage AND live.subject_type = jobs.subject_type
-                          AND live.subject_id = jobs.subject_id
-                          AND live.state IN ('scheduled', 'available', 'running', 'retryable'))
-        RETURNING id
+        FROM pick WHERE jobs.id = pick.id
+        RETURNING jobs.id
         """
 
     /// $1 age in seconds.
