@@ -13,6 +13,9 @@ import Testing
         #expect(statuses == [0, 0, 0])
 
         #expect(try queue.count("SELECT count(*) AS n FROM jobs WHERE state = 'completed'") == 1000)
+        // Each completed job carries its structured result.
+        #expect(try queue.count("SELECT count(*) AS n FROM jobs WHERE result->>'status' = 'completed'"
+                                + " AND (result->>'duration_ms')::numeric >= 0 AND (result->>'job')::bigint = id") == 1000)
         // The table of executions: one attempt per job, each completed.
         #expect(try queue.count("SELECT count(*) AS n FROM job_attempts") == 1000)
         #expect(try queue.count("SELECT count(DISTINCT job_id) AS n FROM job_attempts WHERE outcome = 'completed'") == 1000)

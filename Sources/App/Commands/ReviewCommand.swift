@@ -40,7 +40,8 @@ struct ReviewCommand: AsyncParsableCommand {
             if headless {
                 HeatersLogHandler.bootstrap(level: Logger.Level(rawValue: config.logLevel) ?? .info)
                 let database = try Database.forConfig(config)
-                try await HeadlessRunner(conninfo: try await database.prepare(), pool: pool, untilIdle: untilIdle).run()
+                try await HeadlessRunner(dataDirectory: config.dataDirectory, conninfo: try await database.prepare(),
+                                         pool: pool, untilIdle: untilIdle).run()
             } else {
                 guard !untilIdle else { throw CommandFailure("--until-idle needs --headless") }
                 try await review(config, pool)
@@ -66,6 +67,8 @@ struct ReviewCommand: AsyncParsableCommand {
             _ = try? handle.seekToEnd()
             HeatersLogHandler.bootstrap(level: Logger.Level(rawValue: config.logLevel) ?? .info, output: handle)
         }
+        let scratch = try TemporaryFiles.forThisProcess(dataDirectory: config.dataDirectory)
+        defer { scratch.remove() }
         let workers = WorkerPool(conninfo: conninfo, configuration: poolConfiguration)
         workers.start()
         defer { workers.stop() }

@@ -5,12 +5,15 @@ import Pipeline
 /// `heaters --headless`: the worker pool with no UI, until a signal (or idleness with
 /// `--until-idle`).
 struct HeadlessRunner {
+    let dataDirectory: URL
     let conninfo: String
     let pool: WorkerPool.Configuration
     let untilIdle: Bool
 
     func run() async throws {
         let logger = Logger(label: "heaters.headless")
+        let scratch = try TemporaryFiles.forThisProcess(dataDirectory: dataDirectory)
+        defer { scratch.remove() }
         let workers = WorkerPool(conninfo: conninfo, configuration: pool)
         let watcher = SignalWatcher { signal in
             logger.notice("stopping: releasing running jobs", metadata: ["signal": "\(signal)"])

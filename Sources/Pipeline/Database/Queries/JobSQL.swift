@@ -47,12 +47,16 @@ enum JobSQL {
         UPDATE jobs SET progress = $2 WHERE id = $1 AND state = 'running'
         """
 
-    /// $1 id, $2 worker, $3 attempt, $4 result. Only the attempt that holds the lease may
-    /// finish the job: a worker whose lease ran out finds nothing to update.
+    /// $1 id, $2 worker, $3 attempt, $4 the stage's result. Only the attempt that holds the
+    /// lease may finish the job: a worker whose lease ran out finds nothing to update. The
+    /// stored result is {status, duration_ms, attempt} plus the stage's own fields.
     static let complete = """
         WITH done AS (
             UPDATE jobs SET state = 'completed', finished_at = now(), lease_expires_at = NULL, progress = 1,
-                            result = $4::jsonb
+                            result = jsonb_build_object(
+                                'status', 'completed', 'attempt', attempt,
+                                'duration_ms', round(extract(epoch FROM clock_timestamp() - attempted_at) * 1000)
+                            ) || $4::jsonb
             WHERE id = $1 AND state = 'running' AND attempted_by = $2 AND attempt = $3
             RETURNING id, attempt
         )
