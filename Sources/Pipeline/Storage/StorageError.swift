@@ -6,11 +6,20 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
     case invalidRequest(String)
     /// libcurl failed: `message` is curl's text for `code`, plus its detail when it gave one.
     case curl(operation: String, code: Int32, message: String)
+    /// A storage key that could escape the store's root, or is otherwise unusable.
+    case invalidKey(String, reason: String)
+    /// No object under this key.
+    case notFound(key: String)
+    /// The store answered with an error (S3 status and code, or a file system error).
+    case failed(operation: String, message: String)
 
     public var description: String {
         switch self {
         case .invalidRequest(let reason): "invalid request: \(reason)"
         case .curl(let operation, let code, let message): "\(operation) failed: \(message) (curl \(code))"
+        case .invalidKey(let key, let reason): "invalid storage key \"\(key)\": \(reason)"
+        case .notFound(let key): "no object at \(key)"
+        case .failed(let operation, let message): "\(operation) failed: \(message)"
         }
     }
 
