@@ -7,7 +7,8 @@ import Testing
     @Test func threeProcessesDrainAThousandJobsExactlyOnce() async throws {
         let queue = try await QueueFixture("drain")
         defer { queue.cleanUp() }
-        try queue.noopJobs(1000)
+        // 5 ms each, so that one process cannot drain them all before the others start.
+        try queue.noopJobs(1000, args: #"{"sleep_ms": 5}"#)
         let processes = try (0..<3).map { _ in try queue.launch(workers: 2) }
         let statuses = processes.map { queue.waitForExit($0) }
         #expect(statuses == [0, 0, 0])
@@ -43,16 +44,20 @@ import Testing
     @Test func workersSurviveADatabaseRestart() async throws {
         let queue = try await QueueFixture("dbrestart-q")
         defer { queue.cleanUp() }
-        try queue.noopJobs(60, args: #"{"sleep_ms": 100}"#)
+        try queue.noopJobs(120, args: #"{"sleep_ms": 100}"#)
         let worker = try queue.launch(untilIdle: true, workers: 2)
         #expect(try queue.waitUntil("SELECT least(count(*), 5)::int AS n FROM jobs WHERE state = 'completed'", equals: 5))
         #expect(try HeatersCLI.run(["db", "stop"], dataDirectory: queue.dir).status == 0)
+        let restartedAt = Date()
         usleep(1_000_000)
         #expect(try HeatersCLI.run(["db", "start"], dataDirectory: queue.dir).status == 0)
         #expect(queue.waitForExit(worker) == 0)
         try queue.db.reconnect()
-        #expect(try queue.count("SELECT count(*) AS n FROM jobs WHERE state = 'completed'") == 60)
-        #expect(try queue.count("SELECT count(*) AS n FROM job_attempts WHERE outcome = 'completed'") == 60)
+        #expect(try queue.count("SELECT count(*) AS n FROM jobs WHERE state = 'completed'") == 120)
+        #expect(try queue.count("SELECT count(*) AS n FROM job_attempts WHERE outcome = 'completed'") == 120)
+        // Work went on after the restart, through the same (reconnected) worker.
+        #expect(try queue.count("SELECT count(*)::int AS n FROM jobs WHERE finished_at > $1", [restartedAt]) > 0)
+        #expect(try queue.count("SELECT count(DISTINCT split_part(worker, '/', 2))::int AS n FROM job_attempts") == 1)
     }
 
     @Test func aFailingJobBacksOffThenIsDiscardedWithEveryErrorAndRetryBringsItBack() async throws {

@@ -160,8 +160,9 @@ public final class PostgresConnection: @unchecked Sendable {
     private func connectLocked() throws {
         // A default connect_timeout first; the caller's string (expanded from dbname) comes
         // after it and so overrides it when it sets one.
-        let keywords = ["connect_timeout", "dbname"]
-        let values = ["10", conninfo]
+        // TCP keepalives too, so a half-open connection to a vanished server is noticed.
+        let keywords = ["connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count", "dbname"]
+        let values = ["10", "1", "30", "10", "3", conninfo]
         let h = Self.withCStrings(keywords) { k in Self.withCStrings(values) { v in PQconnectdbParams(k, v, 1) } }
         guard let h else {
             throw DatabaseError(.connection, "could not allocate a libpq connection")

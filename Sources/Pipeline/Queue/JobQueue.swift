@@ -24,9 +24,10 @@ public struct JobQueue: Sendable {
             .first?.decode("id")
     }
 
-    /// Claims up to `limit` runnable jobs of `queue`.
-    public func claim(_ db: PostgresConnection, queue: String, limit: Int = 1) throws -> [Job] {
-        try db.query(JobSQL.claim, [queue, limit, worker, seconds(lease)]).map(Job.init(row:))
+    /// Claims up to `limit` runnable jobs of `queue`, of the given stages only.
+    public func claim(_ db: PostgresConnection, queue: String, limit: Int = 1,
+                      stages: [String] = StageTable.all.filter { $0.work != nil }.map(\.name)) throws -> [Job] {
+        try db.query(JobSQL.claim, [queue, limit, worker, seconds(lease), Self.array(stages)]).map(Job.init(row:))
     }
 
     /// Renews the lease of running jobs held by workers whose names start with `holder` (one
@@ -91,14 +92,32 @@ public struct JobQueue: Sendable {
         try !db.query(JobSQL.cancel, [id]).isEmpty
     }
 
-    /// Brings a discarded or cancelled job back with fresh attempts.
-    public static func retry(_ db: PostgresConnection, id: Int64) throws -> Bool {
-        try !db.query(JobSQL.retry, [id]).isEmpty
+    /// Brings a discarded or cancelled job back with fresh attempts, and its subject from the
+    /// stage's failure state back to the stage's input, in one transaction.
+    public static func retry(_ db: PostgresConnection, id: Int64, stages: [Stage] = StageTable.all) throws -> Bool {
+        try db.transaction { tx in
+            guard let row = try tx.query(JobSQL.retry, [id]).first else { return false }
+            try reviveSubject(tx, stage: try row.decode("stage"), subjectID: try row.decode("subject_id"), stages: stages)
+            return true
+        }
     }
 
-    /// Brings back every discarded job that has no live successor; returns their ids.
-    public static func retryAllDiscarded(_ db: PostgresConnection) throws -> [Int64] {
-        try db.query(JobSQL.retryAllDiscarded).map { try $0.decode("id") }
+    /// Brings back every discarded job that has no live successor (and their subjects);
+    /// returns their ids.
+    public static func retryAllDiscarded(_ db: PostgresConnection, stages: [Stage] = StageTable.all) throws -> [Int64] {
+        try db.transaction { tx in
+            let rows = try tx.query(JobSQL.retryAllDiscarded)
+            for row in rows {
+                try reviveSubject(tx, stage: try row.decode("stage"), subjectID: try row.decode("subject_id"), stages: stages)
+            }
+            return try rows.map { try $0.decode("id") }
+        }
+    }
+
+    private static func reviveSubject(_ db: PostgresConnection, stage name: String, subjectID: Int64, stages: [Stage]) throws {
+        guard let stage = stages.first(where: { $0.name == name }), let failure = stage.failure,
+              let input = stage.input.first, let sql = StageSQL.statements(for: stage.subject) else { return }
+        _ = try db.query(sql.succeed, [subjectID, input, array([failure])])
     }
 
     /// Deletes completed and cancelled jobs finished longer ago than `age`.

@@ -30,7 +30,8 @@ public struct JobRunner: Sendable {
         }
         let sql = StageSQL.statements(for: stage.subject)
         if let sql, let working = stage.working {
-            let from = stage.input + [working] + (stage.failure.map { [$0] } ?? [])
+            // Not from the failure state: a failed subject comes back only through `heaters retry`.
+            let from = stage.input + [working]
             if try db.query(sql.begin, [job.subjectID, working, JobQueue.array(from)]).isEmpty {
                 return try queue.complete(db, job, result: "{\"skipped\": \"the subject is no longer waiting for this stage\"}")
                     ? .skipped : .lostLease
@@ -59,22 +60,39 @@ public struct JobRunner: Sendable {
     }
 
     private func failure(_ job: Job, stage: Stage?, message: String, db: PostgresConnection) throws -> Outcome {
-        guard let next = try queue.fail(db, job, error: message) else { return .lostLease }
-        if next == .discard, let stage, let failed = stage.failure, let sql = StageSQL.statements(for: stage.subject) {
-            let from = (stage.working.map { [$0] } ?? []) + stage.input
-            _ = try db.query(sql.markFailed, [job.subjectID, failed, message, JobQueue.array(from)])
-        }
+        guard let next = try recordFailure(job, message: message, on: db) else { return .lostLease }
         return .failed(next)
     }
 
-    /// Marks the subjects of jobs discarded by lease expiry as failed.
-    public func markRescued(_ rescued: [JobQueue.Rescued], on db: PostgresConnection) throws {
-        for job in rescued where job.discarded {
-            guard let stage = stages.first(where: { $0.name == job.stage }), let failed = stage.failure,
-                  let sql = StageSQL.statements(for: stage.subject) else { continue }
-            let from = (stage.working.map { [$0] } ?? []) + stage.input
-            _ = try db.query(sql.markFailed, [job.subjectID, failed, "the worker running it was lost too many times", JobQueue.array(from)])
+    /// Records a failed attempt; when it was the last, the subject is marked failed in the
+    /// same transaction, so no dispatcher can see a discarded job beside a waiting subject.
+    @discardableResult
+    public func recordFailure(_ job: Job, message: String, on db: PostgresConnection) throws -> JobLifecycle.AfterFailure? {
+        try db.transaction { tx in
+            guard let next = try queue.fail(tx, job, error: message) else { return nil }
+            if next == .discard { try markSubjectFailed(stage: job.stage, subjectID: job.subjectID, message: message, on: tx) }
+            return next
         }
+    }
+
+    /// Returns jobs of lost workers to the queue; the subjects of those out of attempts are
+    /// marked failed in the same transaction.
+    public func rescueExpired(on db: PostgresConnection) throws -> [JobQueue.Rescued] {
+        try db.transaction { tx in
+            let rescued = try JobQueue.rescueExpired(tx)
+            for job in rescued where job.discarded {
+                try markSubjectFailed(stage: job.stage, subjectID: job.subjectID,
+                                      message: "the worker running it was lost on every attempt", on: tx)
+            }
+            return rescued
+        }
+    }
+
+    private func markSubjectFailed(stage name: String, subjectID: Int64, message: String, on db: PostgresConnection) throws {
+        guard let stage = stages.first(where: { $0.name == name }), let failed = stage.failure,
+              let sql = StageSQL.statements(for: stage.subject) else { return }
+        let from = (stage.working.map { [$0] } ?? []) + stage.input
+        _ = try db.query(sql.markFailed, [subjectID, failed, message, JobQueue.array(from)])
     }
 
     struct LeaseLost: Error {}

@@ -1,10 +1,12 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// Background workers for the pipeline: per queue, as many threads as its concurrency, each
-/// with its own database connection; plus one maintenance thread that renews leases,
-/// returns dead workers' jobs, dispatches new jobs and prunes old ones. Used by the TUI (in
-/// the background) and by `heaters --headless`.
+/// with its own database connection; a heartbeat thread that renews the leases of running
+/// jobs (until the last worker has finished, shutdown included); and a maintenance thread
+/// that returns dead workers' jobs, dispatches new jobs and prunes old ones. Used by the TUI
+/// (in the background) and by `heaters --headless`.
 public final class WorkerPool: @unchecked Sendable {
     public struct Configuration: Sendable {
         /// Threads per queue, e.g. ["media": 2, "io": 4, "default": 2].
@@ -14,6 +16,9 @@ public final class WorkerPool: @unchecked Sendable {
         public var pollInterval: Duration = .seconds(1)
         public var maintenanceInterval: Duration = .seconds(2)
         public var pruneAfter: Duration = .seconds(7 * 86_400)
+        /// How long `stop` waits for running work to hand back its jobs before giving up
+        /// (their leases then run out and other workers take them over).
+        public var stopDeadline: Duration = .seconds(15)
         public var stages: [Stage] = StageTable.all
         public var backoff = BackoffPolicy()
 
@@ -24,15 +29,20 @@ public final class WorkerPool: @unchecked Sendable {
             Configuration(queues: [StageTable.media: max(ProcessInfo.processInfo.activeProcessorCount, 1),
                                    StageTable.io: 4, StageTable.diagnostics: 2])
         }
+
+        /// The queues this process actually works on.
+        var activeQueues: [String] { queues.filter { $0.value > 0 }.map(\.key).sorted() }
     }
 
     private let conninfo: String
     private let configuration: Configuration
+    /// host/pid/random: unique even for containers that share a hostname and pid 1.
     private let identity: String
     private let running = RunningJobs()
     private let logger: Logger
-    private var threads: [Thread] = []
-    private let finished = DispatchGroup()
+    private let workers = DispatchGroup()
+    private let helpers = DispatchGroup()
+    private let workersDone = Atomic<Bool>(false)
 
     public init(conninfo: String, configuration: Configuration, logger: Logger = Logger(label: "heaters.workers")) {
         self.conninfo = conninfo
@@ -40,40 +50,49 @@ public final class WorkerPool: @unchecked Sendable {
         self.logger = logger
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count)
-        identity = "\(String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))/\(getpid())"
+        let hostname = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        identity = "\(hostname)/\(getpid())/\(UUID().uuidString.prefix(6).lowercased())"
     }
 
     public func start() {
-        for (queue, count) in configuration.queues.sorted(by: { $0.key < $1.key }) where count > 0 {
-            for slot in 1...count { spawn("\(queue)-\(slot)") { [self] in workLoop(queue: queue, name: "\(identity)/\(queue)-\(slot)") } }
+        for queue in configuration.activeQueues {
+            for slot in 1...(configuration.queues[queue] ?? 0) {
+                spawn("\(queue)-\(slot)", in: workers) { [self] in workLoop(queue: queue, name: "\(identity)/\(queue)-\(slot)") }
+            }
         }
-        spawn("maintenance") { [self] in maintenanceLoop() }
-        logger.info("workers started", metadata: ["queues": "\(configuration.queues.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))"])
+        workers.notify(queue: .global()) { [self] in workersDone.store(true, ordering: .sequentiallyConsistent) }
+        spawn("heartbeat", in: helpers) { [self] in heartbeatLoop() }
+        spawn("maintenance", in: helpers) { [self] in maintenanceLoop() }
+        logger.info("workers started", metadata: [
+            "queues": "\(configuration.activeQueues.map { "\($0)=\(configuration.queues[$0] ?? 0)" }.joined(separator: ","))",
+            "worker": "\(identity)"])
     }
 
     /// Stops taking work and asks running jobs to stop; returns once every thread has ended
-    /// (work that stopped is released to the queue for another worker).
+    /// (work that stopped is released to the queue) or the stop deadline has passed.
     public func stop() {
         running.stop()
-        finished.wait()
+        waitForThreads()
     }
 
     /// Asks the pool to stop without waiting (safe from a signal handler's queue).
     public func requestStop() { running.stop() }
 
-    /// Blocks until the pool has been asked to stop and every thread has ended.
+    /// Blocks until the pool has been asked to stop and its threads have ended.
     public func waitUntilStopped() {
         while !running.isStopping { Thread.sleep(forTimeInterval: 0.1) }
-        finished.wait()
+        waitForThreads()
     }
 
-    /// Blocks until no job is left, now or scheduled, in this pool's queues (across all
-    /// processes), then stops.
+    /// Blocks until nothing is left to do in this pool's queues (across all processes): no
+    /// job now or scheduled, and nothing the dispatcher would create; then stops.
     public func runUntilIdle() {
         let connection = connectWithRetry()
-        let queues = Array(configuration.queues.keys)
+        let dispatcher = Dispatcher(stages: configuration.stages.filter { configuration.activeQueues.contains($0.queue) })
         while !running.isStopping {
-            if let connection, running.count == 0, (try? JobQueue.pendingCount(connection, queues: queues)) == 0 {
+            if let connection, running.count == 0,
+               (try? dispatcher.dispatch(connection)) == 0,
+               (try? JobQueue.pendingCount(connection, queues: configuration.activeQueues)) == 0 {
                 break
             }
             Thread.sleep(forTimeInterval: 0.25)
@@ -85,29 +104,40 @@ public final class WorkerPool: @unchecked Sendable {
 
     // MARK: - Threads
 
-    private func spawn(_ name: String, _ body: @escaping @Sendable () -> Void) {
-        finished.enter()
-        let group = finished
+    private func spawn(_ name: String, in group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
+        group.enter()
         let thread = Thread {
             body()
             group.leave()
         }
         thread.name = name
-        threads.append(thread)
         thread.start()
+    }
+
+    private func waitForThreads() {
+        let deadline = DispatchTime.now() + .milliseconds(Int(configuration.stopDeadline.components.seconds * 1000))
+        if workers.wait(timeout: deadline) == .timedOut {
+            logger.error("workers did not stop in time; their jobs return to the queue when their leases run out",
+                         metadata: ["running": "\(running.ids)"])
+            return
+        }
+        _ = helpers.wait(timeout: deadline)
     }
 
     private func workLoop(queue: String, name: String) {
         let jobQueue = JobQueue(worker: name, lease: configuration.lease, backoff: configuration.backoff)
         let runner = JobRunner(queue: jobQueue, stages: configuration.stages)
+        let known = configuration.stages.filter { $0.work != nil }.map(\.name)
         guard let db = connectWithRetry() else { return }
         try? db.listen("heaters_jobs")
         while !running.isStopping {
+            var claimed: Job?
             do {
-                guard let job = try jobQueue.claim(db, queue: queue).first else {
+                guard let job = try jobQueue.claim(db, queue: queue, stages: known).first else {
                     _ = try db.waitForNotifications(timeout: configuration.pollInterval)
                     continue
                 }
+                claimed = job
                 running.add(job.id)
                 defer { running.remove(job.id) }
                 let registry = running, id = job.id
@@ -120,31 +150,51 @@ public final class WorkerPool: @unchecked Sendable {
                     if (try? db.reconnect(timeout: .seconds(5))) != nil { break }
                 }
             } catch {
+                // Not a lost connection: record it on the job rather than leave it running
+                // until its lease runs out.
                 logger.error("worker error", metadata: ["worker": "\(name)", "error": "\(error)"])
+                if let job = claimed { _ = try? runner.recordFailure(job, message: "\(error)", on: db) }
                 Thread.sleep(forTimeInterval: 1)
             }
         }
     }
 
-    private func maintenanceLoop() {
+    /// Renews the leases of this process's running jobs every third of a lease, and goes on
+    /// during shutdown until the last worker has handed its job back.
+    private func heartbeatLoop() {
         guard let db = connectWithRetry() else { return }
         let heartbeat = JobQueue(worker: identity, lease: configuration.lease)
-        let runner = JobRunner(queue: heartbeat, stages: configuration.stages)
+        let tick = seconds(configuration.lease) / 3
+        while !workersDone.load(ordering: .sequentiallyConsistent) {
+            let ids = running.ids
+            if !ids.isEmpty {
+                do {
+                    let held = try heartbeat.heartbeat(db, jobs: ids, holder: identity + "/")
+                    for id in ids where !held.contains(id) { running.cancel(id) }
+                    for (id, value) in running.progress() { try JobQueue.reportProgress(db, job: id, value) }
+                } catch let error as DatabaseError where error.isConnectionLoss {
+                    _ = try? db.reconnect(timeout: .seconds(2))
+                } catch {
+                    logger.error("heartbeat error", metadata: ["error": "\(error)"])
+                }
+            }
+            Thread.sleep(forTimeInterval: min(tick, 0.5))
+        }
+    }
+
+    private func maintenanceLoop() {
+        guard let db = connectWithRetry() else { return }
+        let runner = JobRunner(queue: JobQueue(worker: identity), stages: configuration.stages)
         let dispatcher = Dispatcher(stages: configuration.stages)
         var lastPrune = Date.distantPast
-        let leaseSeconds = Double(configuration.lease.components.seconds) + Double(configuration.lease.components.attoseconds) / 1e18
-        let tick = min(leaseSeconds / 3, seconds(configuration.maintenanceInterval))
-        var sinceHousekeeping = Double.infinity
+        var lastRun = Date.distantPast
         while !running.isStopping {
-            do {
-                try renewLeases(db, heartbeat)
-                sinceHousekeeping += tick
-                if sinceHousekeeping >= seconds(configuration.maintenanceInterval) {
-                    sinceHousekeeping = 0
-                    let rescued = try JobQueue.rescueExpired(db)
+            if Date().timeIntervalSince(lastRun) >= seconds(configuration.maintenanceInterval) {
+                lastRun = Date()
+                do {
+                    let rescued = try runner.rescueExpired(on: db)
                     if !rescued.isEmpty {
                         logger.warning("returned jobs of lost workers to the queue", metadata: ["jobs": "\(rescued.map(\.id))"])
-                        try runner.markRescued(rescued, on: db)
                     }
                     let created = try dispatcher.dispatch(db)
                     if created > 0 { logger.info("dispatched jobs", metadata: ["count": "\(created)"]) }
@@ -152,24 +202,14 @@ public final class WorkerPool: @unchecked Sendable {
                         try JobQueue.prune(db, olderThan: configuration.pruneAfter)
                         lastPrune = Date()
                     }
+                } catch let error as DatabaseError where error.isConnectionLoss {
+                    _ = try? db.reconnect(timeout: .seconds(2))
+                } catch {
+                    logger.error("maintenance error", metadata: ["error": "\(error)"])
                 }
-            } catch let error as DatabaseError where error.isConnectionLoss {
-                _ = try? db.reconnect(timeout: .seconds(5))
-            } catch {
-                logger.error("maintenance error", metadata: ["error": "\(error)"])
             }
-            Thread.sleep(forTimeInterval: tick)
+            Thread.sleep(forTimeInterval: 0.2)
         }
-    }
-
-    /// Leases are held per worker thread name; the maintenance thread renews them on the
-    /// workers' behalf, so a long stage needs no heartbeat code of its own.
-    private func renewLeases(_ db: PostgresConnection, _ heartbeat: JobQueue) throws {
-        let ids = running.ids
-        guard !ids.isEmpty else { return }
-        let held = try heartbeat.heartbeat(db, jobs: ids, holder: identity + "/")
-        for id in ids where !held.contains(id) { running.cancel(id) }
-        for (id, value) in running.progress() { try JobQueue.reportProgress(db, job: id, value) }
     }
 
     private func connectWithRetry() -> PostgresConnection? {
@@ -190,7 +230,7 @@ public final class WorkerPool: @unchecked Sendable {
         case .failed(.discard): logger.error("job failed for good", metadata: metadata)
         case .failed(.retry(let after)): logger.warning("job failed; will retry", metadata: metadata.merging(["retry_in": "\(after)"]) { $1 })
         case .released: logger.info("job released", metadata: metadata)
-        case .lostLease: logger.warning("job lost its lease to another worker", metadata: metadata)
+        case .lostLease: logger.warning("job no longer held: cancelled, or taken over after its lease ran out", metadata: metadata)
         }
     }
 

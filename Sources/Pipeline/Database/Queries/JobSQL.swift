@@ -14,12 +14,14 @@ enum JobSQL {
         RETURNING id
         """
 
-    /// $1 queue, $2 how many, $3 worker, $4 lease seconds. Highest priority first, then the
-    /// longest waiting; rows another worker is claiming are skipped, not waited for.
+    /// $1 queue, $2 how many, $3 worker, $4 lease seconds, $5 the stages this worker has
+    /// (an older binary must not use up the attempts of stages it does not know). Highest
+    /// priority first, then the longest waiting; rows another worker is claiming are skipped.
     static let claim = """
         WITH next AS (
             SELECT id FROM jobs
             WHERE queue = $1 AND state IN ('available', 'scheduled', 'retryable') AND scheduled_at <= now()
+              AND stage = ANY($5::text[])
             ORDER BY priority DESC, scheduled_at, id
             LIMIT $2
             FOR UPDATE SKIP LOCKED
@@ -134,7 +136,7 @@ enum JobSQL {
     static let retry = """
         UPDATE jobs SET state = 'available', attempt = 0, scheduled_at = now(), finished_at = NULL
         WHERE id = $1 AND state IN ('discarded', 'cancelled')
-        RETURNING id
+        RETURNING id, stage, subject_id
         """
 
     /// Only the newest discarded job of each stage and subject, and only where no live job
@@ -150,7 +152,7 @@ enum JobSQL {
         )
         UPDATE jobs SET state = 'available', attempt = 0, scheduled_at = now(), finished_at = NULL
         FROM pick WHERE jobs.id = pick.id
-        RETURNING jobs.id
+        RETURNING jobs.id, jobs.stage, jobs.subject_id
         """
 
     /// $1 age in seconds.
