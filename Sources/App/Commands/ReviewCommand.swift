@@ -37,6 +37,8 @@ struct ReviewCommand: AsyncParsableCommand {
             var pool = WorkerPool.Configuration.defaults
             pool.queues = try QueueConcurrency.resolve(workers: workers, queues: queues)
             pool.lease = .seconds(max(leaseSeconds, 1))
+            pool.storage = try ObjectStores.open(config)
+            pool.tools = PythonTools.locate(explicit: config.venv)
             if headless {
                 HeatersLogHandler.bootstrap(level: Logger.Level(rawValue: config.logLevel) ?? .info)
                 let database = try Database.forConfig(config)
@@ -69,6 +71,8 @@ struct ReviewCommand: AsyncParsableCommand {
         }
         let scratch = try TemporaryFiles.forThisProcess(dataDirectory: config.dataDirectory)
         defer { scratch.remove() }
+        var poolConfiguration = poolConfiguration
+        poolConfiguration.scratch = scratch.directory
         let workers = WorkerPool(conninfo: conninfo, configuration: poolConfiguration)
         workers.start()
         defer { workers.stop() }

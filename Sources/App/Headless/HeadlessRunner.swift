@@ -14,6 +14,8 @@ struct HeadlessRunner {
         let logger = Logger(label: "heaters.headless")
         let scratch = try TemporaryFiles.forThisProcess(dataDirectory: dataDirectory)
         defer { scratch.remove() }
+        var pool = pool
+        pool.scratch = scratch.directory
         let workers = WorkerPool(conninfo: conninfo, configuration: pool)
         let watcher = SignalWatcher { signal in
             logger.notice("stopping: releasing running jobs", metadata: ["signal": "\(signal)"])

@@ -41,8 +41,12 @@ public struct ClusterLayout: Sendable {
         try fm.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         let link = dataDirectory.appendingPathComponent("postgres")
         var base = link
-        if (try? fm.destinationOfSymbolicLink(atPath: link.path)) == nil && !fm.fileExists(atPath: link.path)
-            && needsRelocation(dataDirectory, account) {
+        if let destination = try? fm.destinationOfSymbolicLink(atPath: link.path) {
+            // An earlier relocation; its folder may have been removed since (then it is made
+            // again, empty, and the cluster initialised anew).
+            base = URL(fileURLWithPath: destination)
+            try fm.createDirectory(at: base, withIntermediateDirectories: true)
+        } else if !fm.fileExists(atPath: link.path) && needsRelocation(dataDirectory, account) {
             base = rootClusters.appendingPathComponent(key(dataDirectory))
             try fm.createDirectory(at: rootClusters, withIntermediateDirectories: true,
                                    attributes: [.posixPermissions: 0o755])

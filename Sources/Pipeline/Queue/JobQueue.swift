@@ -50,9 +50,10 @@ public struct JobQueue: Sendable {
 
     /// Records a failed attempt: retried later, or discarded when attempts are used up.
     /// Returns what happened, or nil when this worker no longer holds the job.
-    public func fail(_ db: PostgresConnection, _ job: Job, error: String,
+    public func fail(_ db: PostgresConnection, _ job: Job, error: String, permanent: Bool = false,
                      random: Double = Double.random(in: 0..<1)) throws -> JobLifecycle.AfterFailure? {
-        let next = JobLifecycle.afterFailure(attempt: job.attempt, maxAttempts: job.maxAttempts, policy: backoff, random: random)
+        let next = permanent ? .discard
+            : JobLifecycle.afterFailure(attempt: job.attempt, maxAttempts: job.maxAttempts, policy: backoff, random: random)
         var discard = false
         var delay = 0.0
         switch next {

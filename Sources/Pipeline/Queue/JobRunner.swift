@@ -23,8 +23,11 @@ public struct JobRunner: Sendable {
         self.stages = stages
     }
 
-    public func run(_ job: Job, on db: PostgresConnection, progress: @escaping @Sendable (Double) -> Void,
+    public func run(_ job: Job, on db: PostgresConnection, services: StageServices? = nil,
+                    progress: @escaping @Sendable (Double) -> Void,
                     isCancelled: @escaping @Sendable () -> Bool) throws -> Outcome {
+        let services = services ?? StageServices(database: db, storage: nil,
+                                                 scratch: FileManager.default.temporaryDirectory, tools: nil)
         guard let stage = stages.first(where: { $0.name == job.stage }), let work = stage.work else {
             return try failure(job, stage: nil, message: "no stage named \"\(job.stage)\" is built into this heaters", db: db)
         }
@@ -39,9 +42,12 @@ public struct JobRunner: Sendable {
         }
         let result: StageResult
         do {
-            result = try work(StageContext(job: job, progress: progress, isCancelled: isCancelled))
+            result = try work(StageContext(job: job, services: services, progress: progress, isCancelled: isCancelled))
         } catch is StageInterruption {
             return try queue.release(db, job) ? .released : .lostLease
+        } catch let error as PermanentFailure {
+            guard let next = try recordFailure(job, message: error.description, permanent: true, on: db) else { return .lostLease }
+            return .failed(next)
         } catch {
             return try failure(job, stage: stage, message: "\(error)", db: db)
         }
@@ -67,9 +73,10 @@ public struct JobRunner: Sendable {
     /// Records a failed attempt; when it was the last, the subject is marked failed in the
     /// same transaction, so no dispatcher can see a discarded job beside a waiting subject.
     @discardableResult
-    public func recordFailure(_ job: Job, message: String, on db: PostgresConnection) throws -> JobLifecycle.AfterFailure? {
+    public func recordFailure(_ job: Job, message: String, permanent: Bool = false,
+                              on db: PostgresConnection) throws -> JobLifecycle.AfterFailure? {
         try db.transaction { tx in
-            guard let next = try queue.fail(tx, job, error: message) else { return nil }
+            guard let next = try queue.fail(tx, job, error: message, permanent: permanent) else { return nil }
             if next == .discard { try markSubjectFailed(stage: job.stage, subjectID: job.subjectID, message: message, on: tx) }
             return next
         }

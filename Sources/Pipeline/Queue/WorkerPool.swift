@@ -21,6 +21,10 @@ public final class WorkerPool: @unchecked Sendable {
         public var stopDeadline: Duration = .seconds(15)
         public var stages: [Stage] = StageTable.all
         public var backoff = BackoffPolicy()
+        /// What stages may use: the object store, a scratch folder, the Python tools.
+        public var storage: (any ObjectStore)?
+        public var scratch: URL = FileManager.default.temporaryDirectory
+        public var tools: PythonTools?
 
         public init(queues: [String: Int]) { self.queues = queues }
 
@@ -130,6 +134,8 @@ public final class WorkerPool: @unchecked Sendable {
         let known = configuration.stages.filter { $0.work != nil }.map(\.name)
         guard let db = connectWithRetry() else { return }
         try? db.listen("heaters_jobs")
+        let services = StageServices(database: db, storage: configuration.storage, scratch: configuration.scratch,
+                                     tools: configuration.tools)
         while !running.isStopping {
             var claimed: Job?
             do {
@@ -141,7 +147,7 @@ public final class WorkerPool: @unchecked Sendable {
                 running.add(job.id)
                 defer { running.remove(job.id) }
                 let registry = running, id = job.id
-                let outcome = try runner.run(job, on: db, progress: { registry.setProgress(id, $0) },
+                let outcome = try runner.run(job, on: db, services: services, progress: { registry.setProgress(id, $0) },
                                              isCancelled: { registry.isCancelled(id) })
                 log(job, outcome)
             } catch let error as DatabaseError where error.isConnectionLoss {

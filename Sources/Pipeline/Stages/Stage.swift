@@ -39,9 +39,11 @@ public struct Stage: Sendable {
     }
 }
 
-/// What the work function gets: the job, a way to report progress, and whether to stop.
+/// What the work function gets: the job, the services it may use, a way to report
+/// progress, and whether to stop.
 public struct StageContext: Sendable {
     public let job: Job
+    public let services: StageServices
     /// Reports progress in [0, 1] (stored on the job row by the heartbeat).
     public let progress: @Sendable (Double) -> Void
     /// True once the worker is shutting down or the job was cancelled: long work should
@@ -58,4 +60,27 @@ public struct StageResult: Sendable {
 /// Thrown by work that stopped because `isCancelled` said so: the job is released, not failed.
 public struct StageInterruption: Error {
     public init() {}
+}
+
+/// Thrown for input that no retry can fix (not a video, a file that is not there): the job
+/// is discarded at once and the subject marked failed with this message.
+public struct PermanentFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// What stages may use besides the job: the worker's own database connection (outside any
+/// transaction), the object store, a scratch folder, and the Python tools.
+public struct StageServices: Sendable {
+    public let database: PostgresConnection
+    public let storage: (any ObjectStore)?
+    public let scratch: URL
+    public let tools: PythonTools?
+
+    public init(database: PostgresConnection, storage: (any ObjectStore)?, scratch: URL, tools: PythonTools?) {
+        self.database = database
+        self.storage = storage
+        self.scratch = scratch
+        self.tools = tools
+    }
 }

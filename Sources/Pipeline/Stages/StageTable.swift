@@ -10,7 +10,7 @@ public enum StageTable {
 
     public static let all: [Stage] = [
         Stage(name: "download", subject: .sourceVideo, input: ["new", "downloading"], working: "downloading",
-              success: "downloaded", failure: "download_failed", queue: io, maxAttempts: 3, work: nil),
+              success: "downloaded", failure: "download_failed", queue: io, maxAttempts: 3, work: DownloadStage.work),
         Stage(name: "preprocess", subject: .sourceVideo, input: ["downloaded", "preprocessing"], working: "preprocessing",
               success: "preprocessed", failure: "preprocess_failed", queue: media, maxAttempts: 3, work: nil),
         Stage(name: "detect_scenes", subject: .sourceVideo, input: ["preprocessed", "detecting_scenes"], working: "detecting_scenes",

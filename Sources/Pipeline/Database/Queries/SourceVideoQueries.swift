@@ -1,0 +1,35 @@
+import Foundation
+
+/// Reading and writing source video rows.
+public enum SourceVideoQueries {
+    /// A submitted source, as the download stage needs it.
+    public struct Submitted: Sendable {
+        public var id: Int64
+        public var title: String
+        public var sourceURI: String
+    }
+
+    /// Adds a source in state `new`; returns its id.
+    public static func submit(_ db: PostgresConnection, title: String, sourceURI: String) throws -> Int64 {
+        try db.query("INSERT INTO source_videos (title, source_uri) VALUES ($1, $2) RETURNING id", [title, sourceURI])
+            .first!.decode("id")
+    }
+
+    public static func submitted(_ db: PostgresConnection, id: Int64) throws -> Submitted? {
+        try db.query("SELECT id, title, source_uri FROM source_videos WHERE id = $1", [id]).first.map {
+            Submitted(id: try $0.decode("id"), title: try $0.decode("title"), sourceURI: try $0.decode("source_uri"))
+        }
+    }
+
+    /// Records the stored original and what probing it found.
+    public static func recordOriginal(_ db: PostgresConnection, id: Int64, key: StorageKey, info: MediaInfo) throws {
+        let metadata = try JSONText(encoding: ["video_codec": info.videoCodec, "container": info.containerFormat,
+                                               "frame_rate": "\(info.frameRate.numerator)/\(info.frameRate.denominator)"])
+        try db.execute("""
+            UPDATE source_videos SET original_key = $2, duration_seconds = $3, fps = $4, variable_frame_rate = $5,
+                   width = $6, height = $7, rotation = $8, has_audio = $9, metadata = metadata || $10::jsonb
+            WHERE id = $1
+            """, [id, key.value, info.durationSeconds, info.framesPerSecond, info.variableFrameRateSuspected,
+                  info.width, info.height, info.rotation, info.hasAudio, metadata])
+    }
+}

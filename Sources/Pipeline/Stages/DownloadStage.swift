@@ -1,0 +1,109 @@
+import Foundation
+
+/// Ingest: brings a submitted source into the object store as its original and records
+/// what probing it found. A local path takes the same route as a download, minus yt-dlp.
+/// Input that cannot become a video (missing, empty, not media, audio only, a still image,
+/// a URL yt-dlp does not handle) fails at once with a message a person understands.
+enum DownloadStage {
+    /// yt-dlp's quality-first format, and the compatibility fallback (DESIGN.md).
+    static let primaryFormat = "bv*[ext=mp4]+ba[ext=m4a]/b[ext=mp4]/bv*+ba/b"
+    static let fallbackFormat = "bestvideo[ext=mp4][vcodec^=avc1]+bestaudio[ext=m4a]/best[ext=mp4]/best"
+
+    static func work(_ context: StageContext) throws -> StageResult {
+        let services = context.services
+        guard let storage = services.storage else { throw PermanentFailure("no object store is configured for this worker") }
+        guard let source = try SourceVideoQueries.submitted(services.database, id: context.job.subjectID) else {
+            throw PermanentFailure("source video \(context.job.subjectID) no longer exists")
+        }
+        let folder = services.scratch.appendingPathComponent("download-\(source.id)-\(context.job.attempt)")
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+
+        let file: URL
+        var method = "local"
+        if isURL(source.sourceURI) {
+            (file, method) = try download(source.sourceURI, into: folder, tools: services.tools)
+        } else {
+            file = URL(fileURLWithPath: source.sourceURI)
+        }
+        context.progress(0.8)
+        let info = try probe(file)
+        let key = try StorageKey(joining: "sources", String(source.id), "original.\(safeExtension(file))")
+        try storage.put(file: file, key: key)
+        try SourceVideoQueries.recordOriginal(services.database, id: source.id, key: key, info: info)
+        return StageResult(json: "{\"method\": \"\(method)\", \"key\": \"\(key.value)\"}")
+    }
+
+    static func isURL(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return lower.hasPrefix("http://") || lower.hasPrefix("https://")
+    }
+
+    /// Checks that the file is a real video and describes it.
+    static func probe(_ file: URL) throws -> MediaInfo {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
+        guard let size = (attributes?[.size] as? NSNumber)?.intValue else {
+            throw PermanentFailure("the file \(file.path) does not exist or cannot be read")
+        }
+        guard size > 0 else { throw PermanentFailure("the file \(file.path) is empty (0 bytes)") }
+        let info: MediaInfo
+        do {
+            info = try VideoProbe.probe(path: file.path)
+        } catch .noVideoStream {
+            throw PermanentFailure("\(file.lastPathComponent) has no video stream (audio only?)")
+        } catch .notMedia(_, let reason) {
+            throw PermanentFailure("\(file.lastPathComponent) is not a video file heaters can read (\(reason))")
+        } catch .fileNotFound {
+            throw PermanentFailure("the file \(file.path) does not exist")
+        } catch {
+            throw PermanentFailure("\(file.lastPathComponent) could not be opened as a video: \(error)")
+        }
+        let stillFormats = ["image2", "png_pipe", "jpeg_pipe", "bmp_pipe", "webp_pipe", "tiff_pipe"]
+        if stillFormats.contains(where: { info.containerFormat.contains($0) }) {
+            throw PermanentFailure("\(file.lastPathComponent) is a still image, not a video")
+        }
+        guard info.width > 0, info.height > 0, info.durationSeconds > 0 else {
+            throw PermanentFailure("\(file.lastPathComponent) has no playable video (size \(info.width)×\(info.height), "
+                                   + "duration \(info.durationSeconds) s)")
+        }
+        return info
+    }
+
+    /// yt-dlp with the quality-first format, then the compatibility fallback.
+    static func download(_ url: String, into folder: URL, tools: PythonTools?) throws -> (URL, String) {
+        guard let ytDlp = tools?.ytDlp else {
+            throw PermanentFailure("yt-dlp is not installed: " + PythonTools.fix)
+        }
+        var lastError = ""
+        for (format, method) in [(primaryFormat, "primary"), (fallbackFormat, "fallback")] {
+            let outcome = try BlockingProcess.run(ytDlp, [
+                "--no-playlist", "--no-progress", "--no-warnings", "--restrict-filenames",
+                "--format", format, "--merge-output-format", "mp4",
+                "--output", folder.appendingPathComponent("download.%(ext)s").path, "--", url])
+            let produced = (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?
+                .filter { $0.hasPrefix("download.") && !$0.hasSuffix(".part") && !$0.hasSuffix(".ytdl") } ?? []
+            if outcome.succeeded, let name = produced.first {
+                return (folder.appendingPathComponent(name), method)
+            }
+            lastError = outcome.standardError.split(separator: "\n").last { $0.contains("ERROR") }.map(String.init)
+                ?? outcome.standardError.trimmingCharacters(in: .whitespacesAndNewlines)
+            if lastError.contains("Unsupported URL") || lastError.contains("is not a valid URL") { break }
+        }
+        let message = "yt-dlp could not download \(url): \(lastError.isEmpty ? "no file was produced" : lastError)"
+        if lastError.contains("Unsupported URL") || lastError.contains("is not a valid URL") || lastError.contains("404") {
+            throw PermanentFailure(message)
+        }
+        throw DownloadFailure(description: message)  // network trouble: worth a retry
+    }
+
+    /// The extension for the stored original: short, lower-case letters and digits only.
+    static func safeExtension(_ file: URL) -> String {
+        let ext = file.pathExtension.lowercased()
+        return (1...5).contains(ext.count) && ext.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) ? ext : "bin"
+    }
+
+    struct DownloadFailure: Error, CustomStringConvertible {
+        let description: String
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+
+/// Runs a child process from a plain (non-async) thread, as stage work runs on worker
+/// threads: the async `ProcessRunner` is awaited on a task while this thread waits.
+enum BlockingProcess {
+    final class Box: @unchecked Sendable {
+        var result: Result<ProcessRunner.Outcome, any Error>?
+    }
+
+    static func run(_ executable: URL, _ arguments: [String], workingDirectory: URL? = nil) throws -> ProcessRunner.Outcome {
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            do { box.result = .success(try await ProcessRunner.run(executable, arguments, workingDirectory: workingDirectory)) }
+            catch { box.result = .failure(error) }
+            done.signal()
+        }
+        done.wait()
+        return try box.result!.get()
+    }
+}
