@@ -55,6 +55,16 @@ import Testing
                 #expect(message.contains(phrase), "\(title): \(message)")
             }
         }
+        // `heaters sources` shows each with its state, error and file location.
+        let listed = try HeatersCLI.run(["sources", "--json"], dataDirectory: queue.dir)
+        #expect(listed.status == 0, "\(listed.output)")
+        let sources = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(sources.count == 6)
+        let stored = sources.first { ($0["source"] as? [String: Any])?["state"] as? String == "downloaded" }
+        let original = try #require(stored?["original"] as? String)
+        #expect(FileManager.default.fileExists(atPath: original), "\(original)")
+        #expect(sources.filter { ($0["source"] as? [String: Any])?["error"] is String }.count == 5)
+
         // Bad input fails at once: one attempt each, no retries burnt.
         #expect(try queue.count("SELECT max(attempt)::int AS n FROM jobs WHERE state = 'discarded'") == 1)
     }

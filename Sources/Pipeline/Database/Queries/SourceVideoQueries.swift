@@ -33,3 +33,35 @@ public enum SourceVideoQueries {
                   info.width, info.height, info.rotation, info.hasAudio, metadata])
     }
 }
+
+extension SourceVideoQueries {
+    /// One source as `heaters sources` lists it.
+    public struct Listed: Sendable, Encodable {
+        public var id: Int64
+        public var title: String
+        public var source: String
+        public var state: String
+        public var error: String?
+        public var frameCount: Int?
+        public var fps: Double?
+        public var durationSeconds: Double?
+        public var originalKey: String?
+        public var goldMasterKey: String?
+        public var proxyKey: String?
+    }
+
+    public static func list(_ db: PostgresConnection, limit: Int = 500) throws -> [Listed] {
+        try db.query("""
+            SELECT id, title, source_uri, state, error_message, frame_count, fps, duration_seconds,
+                   original_key, gold_master_key, proxy_key
+            FROM source_videos ORDER BY id DESC LIMIT $1
+            """, [limit]).map { row in
+            Listed(id: try row.decode("id"), title: try row.decode("title"), source: try row.decode("source_uri"),
+                   state: try row.decode("state"), error: try row.decodeIfPresent("error_message"),
+                   frameCount: try row.decodeIfPresent("frame_count"), fps: try row.decodeIfPresent("fps"),
+                   durationSeconds: try row.decodeIfPresent("duration_seconds"),
+                   originalKey: try row.decodeIfPresent("original_key"), goldMasterKey: try row.decodeIfPresent("gold_master_key"),
+                   proxyKey: try row.decodeIfPresent("proxy_key"))
+        }
+    }
+}
