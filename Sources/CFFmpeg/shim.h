@@ -34,3 +34,22 @@ static inline int heaters_stream_display_rotation(const AVStream *st, double *de
     *degrees = d;
     return 1;
 }
+
+#include <libavutil/audio_fifo.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/opt.h>
+
+/// AV_PKT_FLAG_KEY is a macro constant; re-exported so Swift can test packet flags.
+static inline int heaters_AV_PKT_FLAG_KEY(void) { return AV_PKT_FLAG_KEY; }
+
+/// Appends all samples of an audio frame to a FIFO of the same format and channel count.
+/// Wrapped because the FIFO takes `void **` and a frame's planes are `uint8_t **`.
+static inline int heaters_audio_fifo_write_frame(AVAudioFifo *fifo, const AVFrame *frame) {
+    return av_audio_fifo_write(fifo, (void **)frame->extended_data, frame->nb_samples);
+}
+
+/// Reads `nb_samples` samples from the FIFO into a frame whose format, channel layout and
+/// nb_samples are set and whose buffers are allocated (av_frame_get_buffer).
+static inline int heaters_audio_fifo_read_frame(AVAudioFifo *fifo, AVFrame *frame, int nb_samples) {
+    return av_audio_fifo_read(fifo, (void **)frame->extended_data, nb_samples);
+}

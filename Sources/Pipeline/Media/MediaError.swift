@@ -10,6 +10,10 @@ public enum MediaError: Error, Equatable, CustomStringConvertible {
     case noVideoStream(path: String)
     /// A libav call failed after the file was opened.
     case libav(operation: String, code: Int32, message: String)
+    /// The file opened but its video could not be decoded (too many corrupt packets, no frames).
+    case undecodable(path: String, reason: String)
+    /// The caller asked a long operation (preprocessing) to stop.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -17,6 +21,8 @@ public enum MediaError: Error, Equatable, CustomStringConvertible {
         case .notMedia(let path, let reason): "not a media file: \(path) (\(reason))"
         case .noVideoStream(let path): "no video stream in \(path)"
         case .libav(let operation, let code, let message): "\(operation) failed: \(message) (\(code))"
+        case .undecodable(let path, let reason): "cannot decode \(path): \(reason)"
+        case .cancelled: "cancelled"
         }
     }
 
