@@ -73,6 +73,7 @@ struct ReviewCommand: AsyncParsableCommand {
         defer { scratch.remove() }
         var poolConfiguration = poolConfiguration
         poolConfiguration.scratch = scratch.directory
+        LibavLog.silence()
         let workers = WorkerPool(conninfo: conninfo, configuration: poolConfiguration)
         workers.start()
         defer { workers.stop() }

@@ -12,6 +12,7 @@ struct HeadlessRunner {
 
     func run() async throws {
         let logger = Logger(label: "heaters.headless")
+        LibavLog.showErrorsOnly()
         let scratch = try TemporaryFiles.forThisProcess(dataDirectory: dataDirectory)
         defer { scratch.remove() }
         var pool = pool

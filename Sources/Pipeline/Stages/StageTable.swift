@@ -12,7 +12,7 @@ public enum StageTable {
         Stage(name: "download", subject: .sourceVideo, input: ["new", "downloading"], working: "downloading",
               success: "downloaded", failure: "download_failed", queue: io, maxAttempts: 3, work: DownloadStage.work),
         Stage(name: "preprocess", subject: .sourceVideo, input: ["downloaded", "preprocessing"], working: "preprocessing",
-              success: "preprocessed", failure: "preprocess_failed", queue: media, maxAttempts: 3, work: nil),
+              success: "preprocessed", failure: "preprocess_failed", queue: media, maxAttempts: 3, work: PreprocessStage.work),
         Stage(name: "detect_scenes", subject: .sourceVideo, input: ["preprocessed", "detecting_scenes"], working: "detecting_scenes",
               success: "scenes_detected", failure: "detect_scenes_failed", queue: media, maxAttempts: 3, work: nil),
         Stage(name: "export", subject: .clip, input: ["review_approved", "exporting"], working: "exporting",

@@ -65,3 +65,20 @@ extension SourceVideoQueries {
         }
     }
 }
+
+extension SourceVideoQueries {
+    /// The stored original of a source, for preprocessing.
+    public static func originalKey(_ db: PostgresConnection, id: Int64) throws -> String? {
+        try db.query("SELECT original_key FROM source_videos WHERE id = $1", [id]).first?.decodeIfPresent("original_key")
+    }
+
+    /// Records the preprocess outputs; the stage's success then moves the state, which the
+    /// schema only allows once these are set.
+    public static func recordPreprocessed(_ db: PostgresConnection, id: Int64, gold: StorageKey, proxy: StorageKey,
+                                          index: StorageKey, frameCount: Int, fps: Double) throws {
+        try db.execute("""
+            UPDATE source_videos SET gold_master_key = $2, proxy_key = $3, frame_index_key = $4, frame_count = $5, fps = $6
+            WHERE id = $1
+            """, [id, gold.value, proxy.value, index.value, frameCount, fps])
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// Preprocess: the stored original becomes the gold master (FFV1/MKV) and the review proxy
+/// (all-intra H.264 MP4) in one libav pass, plus the proxy's frame index. Outputs go to
+/// deterministic keys, so a rerun after a crash overwrites rather than duplicates; the
+/// database learns about them only after all three are stored.
+enum PreprocessStage {
+    static func work(_ context: StageContext) throws -> StageResult {
+        let services = context.services
+        guard let storage = services.storage else { throw PermanentFailure("no object store is configured for this worker") }
+        let id = context.job.subjectID
+        guard let original = try SourceVideoQueries.originalKey(services.database, id: id).flatMap({ try? StorageKey($0) }) else {
+            throw PermanentFailure("source \(id) has no stored original to preprocess")
+        }
+        let folder = services.scratch.appendingPathComponent("preprocess-\(id)-\(context.job.attempt)")
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+
+        let input = folder.appendingPathComponent("original.\(original.value.split(separator: ".").last ?? "bin")")
+        try storage.get(key: original, to: input)
+        let goldFile = folder.appendingPathComponent("gold.mkv"), proxyFile = folder.appendingPathComponent("proxy.mp4")
+        let result: PreprocessResult
+        do {
+            result = try Preprocessor.run(input: input.path, goldMaster: goldFile.path, proxy: proxyFile.path,
+                                          progress: { context.progress(0.05 + 0.85 * $0) },
+                                          isCancelled: context.isCancelled)
+        } catch let error as MediaError {
+            switch error {
+            case .cancelled: throw StageInterruption()
+            case .libav: throw PreprocessFailure(description: "\(error)")  // may be transient: disk, memory
+            default: throw PermanentFailure("\(error)")  // the input itself is bad
+            }
+        }
+        let index = try FrameIndexBuilder.build(proxy: proxyFile.path)
+        guard index.frameCount == result.frameCount else {
+            throw PreprocessFailure(description: "the proxy has \(index.frameCount) frames, the pass reported \(result.frameCount)")
+        }
+        let base = ["sources", String(id)]
+        let goldKey = try StorageKey((base + ["gold.mkv"]).joined(separator: "/"))
+        let proxyKey = try StorageKey((base + ["proxy.mp4"]).joined(separator: "/"))
+        let indexKey = try StorageKey((base + ["frames.idx"]).joined(separator: "/"))
+        try storage.put(file: goldFile, key: goldKey)
+        try storage.put(file: proxyFile, key: proxyKey)
+        try storage.put(data: try index.encoded(), key: indexKey)
+        context.progress(0.98)
+        try SourceVideoQueries.recordPreprocessed(services.database, id: id, gold: goldKey, proxy: proxyKey, index: indexKey,
+                                                  frameCount: result.frameCount, fps: result.frameRate.doubleValue)
+        return StageResult(json: "{\"frames\": \(result.frameCount), \"proxy\": \"\(result.proxyWidth)x\(result.proxyHeight)\"}")
+    }
+
+    struct PreprocessFailure: Error, CustomStringConvertible {
+        let description: String
+    }
+}
