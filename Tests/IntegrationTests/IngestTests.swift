@@ -83,4 +83,36 @@ import Testing
         let message: String = try row.decode("error_message")
         #expect(message.contains("yt-dlp could not download http://127.0.0.1:9/missing.mp4"), "\(message)")
     }
+
+    @Test func aURLIsDownloadedWithYtDlp() async throws {
+        let queue = try await QueueFixture("ingest-http")
+        defer { queue.cleanUp() }
+        let site = queue.dir.appendingPathComponent("site")
+        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+        let file = try VideoFixtures.testPattern(at: site.appendingPathComponent("lecture.mp4"), withAudio: true)
+        // A plain HTTP server on loopback: yt-dlp's generic extractor fetches the file.
+        let port = Int.random(in: 20_000..<40_000)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        server.arguments = ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", site.path]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { kill(server.processIdentifier, SIGKILL) }
+        usleep(700_000)
+
+        let url = "http://127.0.0.1:\(port)/lecture.mp4"
+        #expect(try HeatersCLI.run(["submit", url], dataDirectory: queue.dir).status == 0)
+        let worker = try HeatersCLI.launch(["--headless", "--until-idle", "--queues", "io=1,media=0,default=0"],
+                                           dataDirectory: queue.dir)
+        #expect(queue.waitForExit(worker, timeout: 180) == 0)
+        let row = try #require(try queue.db.query("SELECT state, error_message, original_key, has_audio FROM source_videos").first)
+        let error = try row.decodeIfPresent("error_message", as: String.self) ?? ""
+        #expect(try row.decode("state", as: String.self) == "downloaded", "\(error)")
+        #expect(try row.decode("has_audio", as: Bool.self))
+        let key: String = try row.decode("original_key")
+        #expect(try Data(contentsOf: queue.dir.appendingPathComponent("storage").appendingPathComponent(key)) == Data(contentsOf: file))
+        let result: String = try queue.db.query("SELECT result::text AS r FROM jobs WHERE stage = 'download'").first!.decode("r")
+        #expect(result.contains("primary"), "the quality-first format was used: \(result)")
+    }
 }

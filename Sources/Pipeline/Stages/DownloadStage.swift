@@ -23,7 +23,8 @@ enum DownloadStage {
         let file: URL
         var method = "local"
         if isURL(source.sourceURI) {
-            (file, method) = try download(source.sourceURI, into: folder, tools: services.tools)
+            (file, method) = try download(source.sourceURI, into: folder, tools: services.tools,
+                                          progress: { context.progress(0.75 * $0) })
         } else {
             file = URL(fileURLWithPath: source.sourceURI)
         }
@@ -71,16 +72,20 @@ enum DownloadStage {
     }
 
     /// yt-dlp with the quality-first format, then the compatibility fallback.
-    static func download(_ url: String, into folder: URL, tools: PythonTools?) throws -> (URL, String) {
+    static func download(_ url: String, into folder: URL, tools: PythonTools?,
+                         progress: @escaping @Sendable (Double) -> Void) throws -> (URL, String) {
         guard let ytDlp = tools?.ytDlp else {
             throw PermanentFailure("yt-dlp is not installed: " + PythonTools.fix)
         }
         var lastError = ""
         for (format, method) in [(primaryFormat, "primary"), (fallbackFormat, "fallback")] {
-            let outcome = try BlockingProcess.run(ytDlp, [
-                "--no-playlist", "--no-progress", "--no-warnings", "--restrict-filenames",
+            let outcome = try BlockingProcess.runStreaming(ytDlp, [
+                "--no-playlist", "--newline", "--no-warnings", "--restrict-filenames",
+                "--progress-template", "download:heaters-progress %(progress._percent_str)s",
                 "--format", format, "--merge-output-format", "mp4",
-                "--output", folder.appendingPathComponent("download.%(ext)s").path, "--", url])
+                "--output", folder.appendingPathComponent("download.%(ext)s").path, "--", url]) { line in
+                if let fraction = YtDlpProgress.fraction(line) { progress(fraction) }
+            }
             let produced = (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?
                 .filter { $0.hasPrefix("download.") && !$0.hasSuffix(".part") && !$0.hasSuffix(".ytdl") } ?? []
             if outcome.succeeded, let name = produced.first {

@@ -39,6 +39,24 @@ public enum ProcessRunner {
         return outcome
     }
 
+    /// Runs `executable`, handing each line of its standard output to `onLine` as it comes
+    /// (progress of a long download); standard error is collected for the outcome.
+    public static func runStreaming(_ executable: URL, _ arguments: [String],
+                                    onLine: @escaping @Sendable (String) -> Void) async throws -> Outcome {
+        let result = try await Subprocess.run(
+            .path(FilePath(executable.path)), arguments: Arguments(arguments),
+            input: .none, output: .sequence, error: .string(limit: 4 << 20)
+        ) { execution in
+            for try await line in execution.standardOutput.strings() { onLine(line) }
+        }
+        var outcome = Outcome(exitCode: nil, signal: nil, standardOutput: "", standardError: result.standardError)
+        switch result.terminationStatus {
+        case .exited(let code): outcome.exitCode = code
+        case .signaled(let sig): outcome.signal = sig
+        }
+        return outcome
+    }
+
     /// Runs `executable` with `arguments` and waits for it.
     /// - Parameter environment: variables to set or (with nil) remove on top of ours.
     public static func run(
