@@ -17,8 +17,9 @@ import Testing
     }
 
     /// Every frame decoded sequentially by the ffmpeg CLI, as raw yuv420p (no conversion).
-    static func sequentialFrames(_ proxy: URL) throws -> [Data] {
-        let file = proxy.deletingLastPathComponent().appendingPathComponent("frames.yuv")
+    static func sequentialFrames(_ proxy: URL, width: Int = width, height: Int = height) throws -> [Data] {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("frames-\(UUID().uuidString).yuv")
+        defer { try? FileManager.default.removeItem(at: file) }
         try VideoFixtures.run(["-i", proxy.path, "-f", "rawvideo", "-pix_fmt", "yuv420p", file.path])
         let all = try Data(contentsOf: file)
         let size = width * height * 3 / 2

@@ -24,6 +24,13 @@ import Testing
                                           indexKey: try StorageKey(try row.decode("frame_index_key")))
         #expect(frames.index.frameCount == 50)
         #expect(frames.index.header.height == 360)
+        // Frame n through the index is frame n of a sequential decode of the same proxy.
+        let proxyFile = queue.dir.appendingPathComponent("storage").appendingPathComponent(try row.decode("proxy_key", as: String.self))
+        let sequential = try FrameSourceTests.sequentialFrames(proxyFile, width: 640, height: 360)
+        #expect(sequential.count == 50)
+        for n in [0, 1, 24, 49] {
+            #expect(Data(try frames.planes(n)) == sequential[n], "frame \(n)")
+        }
         let picture = try frames.frame(49, width: 160, height: 90)
         #expect(picture.rgb.count == 160 * 90 * 3)
         #expect(try store.exists(key: try StorageKey(try row.decode("gold_master_key"))))
