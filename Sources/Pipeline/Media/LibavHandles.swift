@@ -5,165 +5,14 @@ import Darwin
 #endif
 import CFFmpeg
 
-// The Swift owners of the libav handles the media code uses. They live in one file because
-// demuxing and decoding hand packets and frames between them, and the raw pointers must not
-// leave the file that owns them: other files see only these classes and Swift values.
+// The Swift owners of the libav handles the media code uses: demux, decode, convert, encode,
+// mux. They live in one file because frames and packets travel between them, and raw
+// pointers must not leave the file that owns them. VideoProbe.swift and Preprocessor.swift
+// see only these classes and Swift values. Every handle is freed in its owner's deinit, so an error thrown
+// halfway through a pass leaks nothing.
 
-/// Owns an `AVFormatContext` opened on one file, with stream info already read.
-final class FormatContext {
-    private let pointer: UnsafeMutablePointer<AVFormatContext>
-    let path: String
-
-    init(path: String) throws(MediaError) {
-        var context: UnsafeMutablePointer<AVFormatContext>?
-        let opened = avformat_open_input(&context, path, nil, nil)
-        if opened == heaters_AVERROR(ENOENT) { throw .fileNotFound(path: path) }
-        guard opened >= 0, let context else {
-            throw .notMedia(path: path, reason: MediaError.message(for: opened))
-        }
-        let found = avformat_find_stream_info(context, nil)
-        guard found >= 0 else {
-            var doomed: UnsafeMutablePointer<AVFormatContext>? = context
-            avformat_close_input(&doomed)
-            throw .notMedia(path: path, reason: MediaError.message(for: found))
-        }
-        self.pointer = context
-        self.path = path
-    }
-
-    deinit {
-        var doomed: UnsafeMutablePointer<AVFormatContext>? = pointer
-        avformat_close_input(&doomed)
-    }
-
-    /// libav's name of the container format.
-    var formatName: String { String(cString: pointer.pointee.iformat.pointee.name) }
-
-    /// The container's duration in seconds, when it declares one.
-    var durationSeconds: Double? {
-        let duration = pointer.pointee.duration
-        guard duration != heaters_AV_NOPTS_VALUE() else { return nil }
-        return Double(duration) / Double(AV_TIME_BASE)
-    }
-
-    /// The index of the stream libav would pick for this media type, if there is one.
-    func bestStream(_ type: AVMediaType) -> Int32? {
-        let index = av_find_best_stream(pointer, type, -1, -1, nil, 0)
-        return index >= 0 ? index : nil
-    }
-
-    /// A Swift snapshot of one stream's parameters.
-    func stream(at index: Int32) -> StreamSummary {
-        let stream = pointer.pointee.streams[Int(index)]!
-        let parameters = stream.pointee.codecpar.pointee
-        var duration: Double?
-        if stream.pointee.duration != heaters_AV_NOPTS_VALUE() {
-            duration = Double(stream.pointee.duration) * av_q2d(stream.pointee.time_base)
-        }
-        var counterClockwise = 0.0
-        let hasMatrix = heaters_stream_display_rotation(stream, &counterClockwise) == 1
-        return StreamSummary(
-            baseFrameRate: Rational(stream.pointee.r_frame_rate.num, stream.pointee.r_frame_rate.den),
-            averageFrameRate: Rational(stream.pointee.avg_frame_rate.num, stream.pointee.avg_frame_rate.den),
-            width: Int(parameters.width),
-            height: Int(parameters.height),
-            codecName: String(cString: avcodec_get_name(parameters.codec_id)),
-            durationSeconds: duration,
-            displayRotationCounterClockwise: hasMatrix ? counterClockwise : nil
-        )
-    }
-
-    /// Reads the next packet of any stream into `packet`; false at end of file.
-    func readPacket(into packet: Packet) throws(MediaError) -> Bool {
-        packet.unref()
-        let read = av_read_frame(pointer, packet.pointer)
-        if read == heaters_AVERROR_EOF() { return false }
-        try MediaError.throwIfFail(read, "av_read_frame(\(path))")
-        return true
-    }
-
-    /// A decoder opened with the parameters of stream `index`.
-    func makeDecoder(stream index: Int32) throws(MediaError) -> CodecContext {
-        let parameters = pointer.pointee.streams[Int(index)]!.pointee.codecpar!
-        return try CodecContext(parameters: parameters)
-    }
-}
-
-/// Stream parameters copied out of libav, so callers never touch `AVStream`.
-struct StreamSummary {
-    var baseFrameRate: Rational
-    var averageFrameRate: Rational
-    var width: Int
-    var height: Int
-    var codecName: String
-    var durationSeconds: Double?
-    /// av_display_rotation_get's value; nil when the stream has no display matrix.
-    var displayRotationCounterClockwise: Double?
-}
-
-/// Owns an opened `AVCodecContext` (decoder).
-final class CodecContext {
-    private let pointer: UnsafeMutablePointer<AVCodecContext>
-
-    fileprivate init(parameters: UnsafePointer<AVCodecParameters>) throws(MediaError) {
-        guard let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
-            let name = String(cString: avcodec_get_name(parameters.pointee.codec_id))
-            throw .libav(operation: "avcodec_find_decoder(\(name))",
-                         code: heaters_AVERROR(ENOSYS), message: "no decoder in this libavcodec")
-        }
-        guard let context = avcodec_alloc_context3(codec) else {
-            throw .libav(operation: "avcodec_alloc_context3", code: heaters_AVERROR(ENOMEM),
-                         message: MediaError.message(for: heaters_AVERROR(ENOMEM)))
-        }
-        // Assigned before the calls that can fail so deinit frees the context on every path.
-        self.pointer = context
-        try MediaError.throwIfFail(avcodec_parameters_to_context(context, parameters), "avcodec_parameters_to_context")
-        context.pointee.thread_count = 0  // 0 lets libavcodec pick one thread per core
-        try MediaError.throwIfFail(avcodec_open2(context, codec, nil), "avcodec_open2")
-    }
-
-    deinit {
-        var doomed: UnsafeMutablePointer<AVCodecContext>? = pointer
-        avcodec_free_context(&doomed)
-    }
-
-    /// Feeds one packet, or nil to start draining the decoder at end of stream.
-    func send(_ packet: Packet?) throws(MediaError) {
-        try MediaError.throwIfFail(avcodec_send_packet(pointer, packet?.pointer), "avcodec_send_packet")
-    }
-
-    /// Takes the next decoded frame into `frame`; false when the decoder needs more input
-    /// or is fully drained.
-    func receive(into frame: Frame) throws(MediaError) -> Bool {
-        let received = avcodec_receive_frame(pointer, frame.pointer)
-        if received == heaters_AVERROR(EAGAIN) || received == heaters_AVERROR_EOF() { return false }
-        try MediaError.throwIfFail(received, "avcodec_receive_frame")
-        return true
-    }
-}
-
-/// Owns an `AVPacket`.
-final class Packet {
-    fileprivate let pointer: UnsafeMutablePointer<AVPacket>
-
-    init() {
-        // av_packet_alloc fails only when malloc does; there is no recovering from that.
-        guard let packet = av_packet_alloc() else { fatalError("av_packet_alloc: out of memory") }
-        pointer = packet
-    }
-
-    deinit {
-        var doomed: UnsafeMutablePointer<AVPacket>? = pointer
-        av_packet_free(&doomed)
-    }
-
-    var streamIndex: Int32 { pointer.pointee.stream_index }
-
-    func unref() { av_packet_unref(pointer) }
-}
-
-/// Owns an `AVFrame`.
-final class Frame {
+/// Owns an `AVFrame` (video or audio).
+final class MediaFrame {
     fileprivate let pointer: UnsafeMutablePointer<AVFrame>
 
     init() {
@@ -177,4 +26,659 @@ final class Frame {
     }
 
     func unref() { av_frame_unref(pointer) }
+
+    /// Makes this frame a new reference to `other`'s buffers (no pixel copy).
+    func reference(_ other: MediaFrame) throws(MediaError) {
+        av_frame_unref(pointer)
+        try MediaError.throwIfFail(av_frame_ref(pointer, other.pointer), "av_frame_ref")
+    }
+
+    /// The decoder's best guess of the presentation time, in the stream's time base.
+    var bestEffortTimestamp: Int64? {
+        let value = pointer.pointee.best_effort_timestamp
+        return value == heaters_AV_NOPTS_VALUE() ? nil : value
+    }
+}
+
+/// Owns an `AVPacket`.
+final class MediaPacket {
+    fileprivate let pointer: UnsafeMutablePointer<AVPacket>
+
+    init() {
+        guard let packet = av_packet_alloc() else { fatalError("av_packet_alloc: out of memory") }
+        pointer = packet
+    }
+
+    deinit {
+        var doomed: UnsafeMutablePointer<AVPacket>? = pointer
+        av_packet_free(&doomed)
+    }
+
+    var streamIndex: Int32 { pointer.pointee.stream_index }
+    func unref() { av_packet_unref(pointer) }
+}
+
+/// What the encoders need to know about the source video, copied out of the decoder.
+struct VideoFormat {
+    var width: Int32
+    var height: Int32
+    var pixelFormat: AVPixelFormat
+    var sampleAspectRatio: AVRational
+    var colorRange: AVColorRange
+    var colorSpace: AVColorSpace
+    var colorPrimaries: AVColorPrimaries
+    var colorTransfer: AVColorTransferCharacteristic
+    var chromaLocation: AVChromaLocation
+}
+
+/// What the audio encoder needs to know about the source audio.
+struct AudioFormat {
+    var sampleRate: Int32
+    var channels: Int32
+    var sampleFormat: AVSampleFormat
+    var bitsPerRawSample: Int32
+}
+
+/// Owns an input `AVFormatContext`, opened with its stream info read.
+final class InputFile {
+    private let pointer: UnsafeMutablePointer<AVFormatContext>
+    let path: String
+
+    init(path: String) throws(MediaError) {
+        var context: UnsafeMutablePointer<AVFormatContext>?
+        let opened = avformat_open_input(&context, path, nil, nil)
+        if opened == heaters_AVERROR(ENOENT) { throw .fileNotFound(path: path) }
+        guard opened >= 0, let context else {
+            throw .notMedia(path: path, reason: MediaError.message(for: opened))
+        }
+        self.pointer = context
+        self.path = path
+        let found = avformat_find_stream_info(context, nil)
+        guard found >= 0 else { throw .notMedia(path: path, reason: MediaError.message(for: found)) }
+    }
+
+    deinit {
+        var doomed: UnsafeMutablePointer<AVFormatContext>? = pointer
+        avformat_close_input(&doomed)
+    }
+
+    func bestStream(_ type: AVMediaType) -> Int32? {
+        let index = av_find_best_stream(pointer, type, -1, -1, nil, 0)
+        return index >= 0 ? index : nil
+    }
+
+    /// True when stream `index` is a picture rather than a video: cover art attached to an
+    /// audio file, or the only stream of an image file (image2, png_pipe, jpeg_pipe, …).
+    func isStillImage(stream index: Int32) -> Bool {
+        let stream = pointer.pointee.streams[Int(index)]!.pointee
+        if stream.disposition & AV_DISPOSITION_ATTACHED_PIC != 0 { return true }
+        let name = String(cString: pointer.pointee.iformat.pointee.name)
+        return name == "image2" || name.hasSuffix("_pipe")
+    }
+
+    /// Tells the demuxer to skip every stream but `keep`, so their packets are never read.
+    func discardAll(except keep: [Int32]) {
+        for index in 0..<Int(pointer.pointee.nb_streams) where !keep.contains(Int32(index)) {
+            pointer.pointee.streams[index]!.pointee.discard = AVDISCARD_ALL
+        }
+    }
+
+    func averageFrameRate(stream index: Int32) -> Rational {
+        let rate = pointer.pointee.streams[Int(index)]!.pointee.avg_frame_rate
+        return Rational(rate.num, rate.den)
+    }
+
+    func baseFrameRate(stream index: Int32) -> Rational {
+        let rate = pointer.pointee.streams[Int(index)]!.pointee.r_frame_rate
+        return Rational(rate.num, rate.den)
+    }
+
+    func timeBase(stream index: Int32) -> Rational {
+        let base = pointer.pointee.streams[Int(index)]!.pointee.time_base
+        return Rational(base.num, base.den)
+    }
+
+    /// The stream's duration in seconds, else the container's, if either is declared.
+    func durationSeconds(stream index: Int32) -> Double? {
+        let stream = pointer.pointee.streams[Int(index)]!.pointee
+        if stream.duration != heaters_AV_NOPTS_VALUE(), stream.duration > 0 {
+            return Double(stream.duration) * av_q2d(stream.time_base)
+        }
+        let duration = pointer.pointee.duration
+        guard duration != heaters_AV_NOPTS_VALUE(), duration > 0 else { return nil }
+        return Double(duration) / Double(AV_TIME_BASE)
+    }
+
+    /// The stream's first presentation time in seconds, if declared.
+    func startSeconds(stream index: Int32) -> Double? {
+        let stream = pointer.pointee.streams[Int(index)]!.pointee
+        guard stream.start_time != heaters_AV_NOPTS_VALUE() else { return nil }
+        return Double(stream.start_time) * av_q2d(stream.time_base)
+    }
+
+    /// Reads the next packet of a kept stream; false at end of file.
+    func readPacket(into packet: MediaPacket) throws(MediaError) -> Bool {
+        packet.unref()
+        let read = av_read_frame(pointer, packet.pointer)
+        if read == heaters_AVERROR_EOF() { return false }
+        try MediaError.throwIfFail(read, "reading \(path)")
+        return true
+    }
+
+    /// libav's name of the container format.
+    var formatName: String { String(cString: pointer.pointee.iformat.pointee.name) }
+
+    /// The coded width, height and codec name of stream `index`.
+    func codedSize(stream index: Int32) -> (width: Int, height: Int, codec: String) {
+        let parameters = pointer.pointee.streams[Int(index)]!.pointee.codecpar.pointee
+        return (Int(parameters.width), Int(parameters.height), String(cString: avcodec_get_name(parameters.codec_id)))
+    }
+
+    /// av_display_rotation_get's angle (counter-clockwise) for stream `index`; nil without
+    /// a display matrix.
+    func displayRotationCounterClockwise(stream index: Int32) -> Double? {
+        var degrees = 0.0
+        return heaters_stream_display_rotation(pointer.pointee.streams[Int(index)]!, &degrees) == 1 ? degrees : nil
+    }
+
+    func makeDecoder(stream index: Int32) throws(MediaError) -> MediaDecoder {
+        let stream = pointer.pointee.streams[Int(index)]!
+        return try MediaDecoder(parameters: stream.pointee.codecpar, timeBase: stream.pointee.time_base)
+    }
+}
+
+/// Owns an opened decoder `AVCodecContext`.
+final class MediaDecoder {
+    private let pointer: UnsafeMutablePointer<AVCodecContext>
+
+    fileprivate init(parameters: UnsafePointer<AVCodecParameters>, timeBase: AVRational) throws(MediaError) {
+        let name = String(cString: avcodec_get_name(parameters.pointee.codec_id))
+        guard let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
+            throw .libav(operation: "avcodec_find_decoder(\(name))", code: heaters_AVERROR(ENOSYS),
+                         message: "no \(name) decoder in this libavcodec")
+        }
+        guard let context = avcodec_alloc_context3(codec) else {
+            throw .libav(operation: "avcodec_alloc_context3", code: heaters_AVERROR(ENOMEM),
+                         message: MediaError.message(for: heaters_AVERROR(ENOMEM)))
+        }
+        self.pointer = context
+        try MediaError.throwIfFail(avcodec_parameters_to_context(context, parameters), "avcodec_parameters_to_context")
+        context.pointee.pkt_timebase = timeBase
+        context.pointee.thread_count = 0
+        try MediaError.throwIfFail(avcodec_open2(context, codec, nil), "opening the \(name) decoder")
+    }
+
+    deinit {
+        var doomed: UnsafeMutablePointer<AVCodecContext>? = pointer
+        avcodec_free_context(&doomed)
+    }
+
+    var videoFormat: VideoFormat {
+        let c = pointer.pointee
+        return VideoFormat(width: c.width, height: c.height, pixelFormat: c.pix_fmt,
+                           sampleAspectRatio: c.sample_aspect_ratio, colorRange: c.color_range,
+                           colorSpace: c.colorspace, colorPrimaries: c.color_primaries,
+                           colorTransfer: c.color_trc, chromaLocation: c.chroma_sample_location)
+    }
+
+    var audioFormat: AudioFormat {
+        let c = pointer.pointee
+        return AudioFormat(sampleRate: c.sample_rate, channels: c.ch_layout.nb_channels,
+                           sampleFormat: c.sample_fmt, bitsPerRawSample: c.bits_per_raw_sample)
+    }
+
+    /// Feeds one packet (nil starts draining). Returns libav's code so the caller can decide
+    /// whether a corrupt packet is fatal; EAGAIN cannot happen because the caller drains
+    /// every frame after each packet.
+    func send(_ packet: MediaPacket?) -> Int32 {
+        avcodec_send_packet(pointer, packet?.pointer)
+    }
+
+    enum Received { case frame, needMore, error(Int32) }
+
+    func receive(into frame: MediaFrame) -> Received {
+        let received = avcodec_receive_frame(pointer, frame.pointer)
+        if received >= 0 { return .frame }
+        if received == heaters_AVERROR(EAGAIN) || received == heaters_AVERROR_EOF() { return .needMore }
+        return .error(received)
+    }
+}
+
+/// Owns a swscale context converting video frames to one fixed size and pixel format.
+/// The source geometry is taken from each frame, so a mid-stream size change is handled.
+final class VideoScaler {
+    private var context: OpaquePointer?
+    let width: Int32
+    let height: Int32
+    let pixelFormat: AVPixelFormat
+    private let flags: Int32
+
+    init(width: Int32, height: Int32, pixelFormat: AVPixelFormat, flags: Int32 = SWS_BICUBIC) {
+        self.width = width
+        self.height = height
+        self.pixelFormat = pixelFormat
+        self.flags = flags
+    }
+
+    deinit { sws_freeContext(context) }
+
+    /// True when `frame` already has this scaler's size and pixel format.
+    func matches(_ frame: MediaFrame) -> Bool {
+        let f = frame.pointer.pointee
+        return f.width == width && f.height == height && f.format == pixelFormat.rawValue
+    }
+
+    /// Writes `source` converted into `destination` (whose previous buffers are released).
+    func scale(_ source: MediaFrame, into destination: MediaFrame) throws(MediaError) {
+        let src = source.pointer
+        guard src.pointee.width > 0, src.pointee.height > 0, src.pointee.format >= 0 else {
+            throw .libav(operation: "sws_scale_frame", code: heaters_AVERROR(EINVAL), message: "frame without pixels")
+        }
+        context = sws_getCachedContext(context, src.pointee.width, src.pointee.height,
+                                       AVPixelFormat(rawValue: src.pointee.format),
+                                       width, height, pixelFormat, flags, nil, nil, nil)
+        guard let context else {
+            throw .libav(operation: "sws_getCachedContext", code: heaters_AVERROR(EINVAL),
+                         message: "unsupported conversion from \(src.pointee.width)x\(src.pointee.height) "
+                            + "\(pixelFormatName(AVPixelFormat(rawValue: src.pointee.format)))")
+        }
+        let dst = destination.pointer
+        av_frame_unref(dst)
+        dst.pointee.width = width
+        dst.pointee.height = height
+        dst.pointee.format = pixelFormat.rawValue
+        try MediaError.throwIfFail(sws_scale_frame(context, dst, src), "sws_scale_frame")
+        dst.pointee.color_primaries = src.pointee.color_primaries
+        dst.pointee.color_trc = src.pointee.color_trc
+        dst.pointee.colorspace = src.pointee.colorspace
+    }
+}
+
+func pixelFormatName(_ format: AVPixelFormat) -> String {
+    guard let name = av_get_pix_fmt_name(format) else { return "unknown pixel format" }
+    return String(cString: name)
+}
+
+/// Owns a swresample context plus a sample FIFO: converts decoded audio to the encoder's
+/// sample format and cuts it into frames of exactly the encoder's frame size.
+final class AudioConverter {
+    private var resampler: OpaquePointer?
+    private let fifo: OpaquePointer
+    private let converted = MediaFrame()
+    private let format: AVSampleFormat
+    private let sampleRate: Int32
+    private var layout = AVChannelLayout()
+    let frameSize: Int32
+    private var samplesOut: Int64 = 0
+    private var pendingTrim: Int32 = 0
+
+    fileprivate init(encoder: UnsafeMutablePointer<AVCodecContext>, frameSize: Int32) throws(MediaError) {
+        format = encoder.pointee.sample_fmt
+        sampleRate = encoder.pointee.sample_rate
+        self.frameSize = frameSize
+        guard let fifo = av_audio_fifo_alloc(format, encoder.pointee.ch_layout.nb_channels, frameSize) else {
+            throw .libav(operation: "av_audio_fifo_alloc", code: heaters_AVERROR(ENOMEM),
+                         message: MediaError.message(for: heaters_AVERROR(ENOMEM)))
+        }
+        self.fifo = fifo
+        try MediaError.throwIfFail(av_channel_layout_copy(&layout, &encoder.pointee.ch_layout), "av_channel_layout_copy")
+    }
+
+    deinit {
+        swr_free(&resampler)
+        av_audio_fifo_free(fifo)
+        av_channel_layout_uninit(&layout)
+    }
+
+    /// Moves the audio relative to the output's time zero: a positive offset (audio starts
+    /// after the first video frame) queues that much silence first, a negative one drops that
+    /// many leading samples. Call before the first `push`.
+    func alignStart(offsetSeconds offset: Double) throws(MediaError) {
+        let samples = Int32(max(-1e7, min(1e7, (offset * Double(sampleRate)).rounded())))
+        if samples < 0 { pendingTrim = -samples; return }
+        guard samples > 0 else { return }
+        let silence = MediaFrame()
+        let f = silence.pointer
+        f.pointee.nb_samples = samples
+        f.pointee.format = format.rawValue
+        f.pointee.sample_rate = sampleRate
+        try MediaError.throwIfFail(av_channel_layout_copy(&f.pointee.ch_layout, &layout), "av_channel_layout_copy")
+        try MediaError.throwIfFail(av_frame_get_buffer(f, 0), "av_frame_get_buffer(audio)")
+        try MediaError.throwIfFail(av_samples_set_silence(f.pointee.extended_data, 0, samples, layout.nb_channels, format),
+                                   "av_samples_set_silence")
+        try MediaError.throwIfFail(heaters_audio_fifo_write_frame(fifo, f), "av_audio_fifo_write")
+    }
+
+    /// Converts one decoded frame and queues its samples.
+    func push(_ frame: MediaFrame) throws(MediaError) {
+        if resampler == nil { try configure(from: frame.pointer) }
+        try convert(frame.pointer)
+    }
+
+    /// Pulls the resampler's delayed samples at end of stream.
+    func flush() throws(MediaError) {
+        guard resampler != nil else { return }
+        try convert(nil)
+    }
+
+    /// The next encoder-sized frame, or the short remainder when `final`; nil if not enough.
+    func pop(into frame: MediaFrame, final: Bool) throws(MediaError) -> Bool {
+        let available = av_audio_fifo_size(fifo)
+        guard available >= frameSize || (final && available > 0) else { return false }
+        let count = min(available, frameSize)
+        let f = frame.pointer
+        av_frame_unref(f)
+        f.pointee.nb_samples = count
+        f.pointee.format = format.rawValue
+        f.pointee.sample_rate = sampleRate
+        try MediaError.throwIfFail(av_channel_layout_copy(&f.pointee.ch_layout, &layout), "av_channel_layout_copy")
+        try MediaError.throwIfFail(av_frame_get_buffer(f, 0), "av_frame_get_buffer(audio)")
+        let read = try MediaError.throwIfFail(heaters_audio_fifo_read_frame(fifo, f, count), "av_audio_fifo_read")
+        f.pointee.nb_samples = read
+        f.pointee.pts = samplesOut
+        samplesOut += Int64(read)
+        return true
+    }
+
+    private func configure(from frame: UnsafeMutablePointer<AVFrame>) throws(MediaError) {
+        var inputLayout = AVChannelLayout()
+        defer { av_channel_layout_uninit(&inputLayout) }
+        if frame.pointee.ch_layout.order == AV_CHANNEL_ORDER_UNSPEC || frame.pointee.ch_layout.nb_channels == 0 {
+            av_channel_layout_default(&inputLayout, max(frame.pointee.ch_layout.nb_channels, layout.nb_channels))
+        } else {
+            try MediaError.throwIfFail(av_channel_layout_copy(&inputLayout, &frame.pointee.ch_layout), "av_channel_layout_copy")
+        }
+        try MediaError.throwIfFail(
+            swr_alloc_set_opts2(&resampler, &layout, format, sampleRate,
+                                &inputLayout, AVSampleFormat(rawValue: frame.pointee.format), frame.pointee.sample_rate,
+                                0, nil),
+            "swr_alloc_set_opts2")
+        try MediaError.throwIfFail(swr_init(resampler), "swr_init")
+    }
+
+    private func convert(_ input: UnsafeMutablePointer<AVFrame>?) throws(MediaError) {
+        let out = converted.pointer
+        av_frame_unref(out)
+        out.pointee.format = format.rawValue
+        out.pointee.sample_rate = sampleRate
+        try MediaError.throwIfFail(av_channel_layout_copy(&out.pointee.ch_layout, &layout), "av_channel_layout_copy")
+        if input == nil {
+            // swr_convert_frame allocates from swr_get_out_samples, which is 0 for a pure flush.
+            let pending = swr_get_delay(resampler, Int64(sampleRate))
+            guard pending > 0 else { return }
+            out.pointee.nb_samples = Int32(pending) + 32
+            try MediaError.throwIfFail(av_frame_get_buffer(out, 0), "av_frame_get_buffer(audio)")
+        } else if let input, input.pointee.ch_layout.order == AV_CHANNEL_ORDER_UNSPEC {
+            // swresample rejects unspecified layouts; the channel count was checked at configure.
+            av_channel_layout_uninit(&input.pointee.ch_layout)
+            av_channel_layout_default(&input.pointee.ch_layout, layout.nb_channels)
+        }
+        try MediaError.throwIfFail(swr_convert_frame(resampler, out, input), "converting audio samples")
+        if out.pointee.nb_samples > 0 {
+            try MediaError.throwIfFail(heaters_audio_fifo_write_frame(fifo, out), "av_audio_fifo_write")
+        }
+        if pendingTrim > 0 {
+            let dropped = min(pendingTrim, av_audio_fifo_size(fifo))
+            try MediaError.throwIfFail(av_audio_fifo_drain(fifo, dropped), "av_audio_fifo_drain")
+            pendingTrim -= dropped
+        }
+    }
+}
+
+/// Owns an opened encoder `AVCodecContext`.
+final class MediaEncoder {
+    private let pointer: UnsafeMutablePointer<AVCodecContext>
+    private let scratch = MediaFrame()
+    let name: String
+
+    private init(codec: UnsafePointer<AVCodec>, name: String) throws(MediaError) {
+        guard let context = avcodec_alloc_context3(codec) else {
+            throw .libav(operation: "avcodec_alloc_context3", code: heaters_AVERROR(ENOMEM),
+                         message: MediaError.message(for: heaters_AVERROR(ENOMEM)))
+        }
+        self.pointer = context
+        self.name = name
+    }
+
+    deinit {
+        var doomed: UnsafeMutablePointer<AVCodecContext>? = pointer
+        avcodec_free_context(&doomed)
+    }
+
+    private static func find(_ name: String) throws(MediaError) -> UnsafePointer<AVCodec> {
+        guard let codec = avcodec_find_encoder_by_name(name) else {
+            throw .libav(operation: "avcodec_find_encoder_by_name(\(name))", code: heaters_AVERROR(ENOSYS),
+                         message: "this libavcodec has no \(name) encoder")
+        }
+        return codec
+    }
+
+    /// Opens the codec with `options`; an option the encoder did not recognise is an error.
+    private func open(options: [(String, String)]) throws(MediaError) {
+        var dictionary: OpaquePointer?
+        defer { av_dict_free(&dictionary) }
+        for (key, value) in options { av_dict_set(&dictionary, key, value, 0) }
+        try MediaError.throwIfFail(avcodec_open2(pointer, pointer.pointee.codec, &dictionary), "opening the \(name) encoder")
+        if let unused = av_dict_get(dictionary, "", nil, AV_DICT_IGNORE_SUFFIX) {
+            throw .libav(operation: "opening the \(name) encoder", code: heaters_AVERROR(EINVAL),
+                         message: "option \(String(cString: unused.pointee.key)) not recognised")
+        }
+    }
+
+    private func applyVideo(_ format: VideoFormat, frameRate: Rational, globalHeader: Bool) {
+        let c = pointer
+        c.pointee.width = format.width
+        c.pointee.height = format.height
+        c.pointee.time_base = AVRational(num: frameRate.denominator, den: frameRate.numerator)
+        c.pointee.framerate = AVRational(num: frameRate.numerator, den: frameRate.denominator)
+        c.pointee.color_range = format.colorRange
+        c.pointee.colorspace = format.colorSpace
+        c.pointee.color_primaries = format.colorPrimaries
+        c.pointee.color_trc = format.colorTransfer
+        c.pointee.chroma_sample_location = format.chromaLocation
+        c.pointee.thread_count = 0
+        if globalHeader { c.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+    }
+
+    /// The pixel format FFV1 will store for `source`: the same one when FFV1 supports it
+    /// (lossless), else libav's least lossy choice among FFV1's formats.
+    static func ffv1PixelFormat(for source: AVPixelFormat) throws(MediaError) -> AVPixelFormat {
+        let codec = try find("ffv1")
+        guard let formats = codec.pointee.pix_fmts else { return source }
+        var index = 0
+        while formats[index] != AV_PIX_FMT_NONE {
+            if formats[index] == source { return source }
+            index += 1
+        }
+        let best = avcodec_find_best_pix_fmt_of_list(formats, source, 0, nil)
+        guard best != AV_PIX_FMT_NONE else {
+            throw .libav(operation: "choosing an FFV1 pixel format", code: heaters_AVERROR(EINVAL),
+                         message: "no FFV1 format for \(pixelFormatName(source))")
+        }
+        return best
+    }
+
+    /// FFV1 version 3 (slices with CRCs), every frame self-contained (GOP 1, as archives use).
+    static func ffv1(_ format: VideoFormat, frameRate: Rational, globalHeader: Bool) throws(MediaError) -> MediaEncoder {
+        let encoder = try MediaEncoder(codec: try find("ffv1"), name: "ffv1")
+        encoder.applyVideo(format, frameRate: frameRate, globalHeader: globalHeader)
+        let c = encoder.pointer
+        c.pointee.pix_fmt = format.pixelFormat
+        c.pointee.sample_aspect_ratio = format.sampleAspectRatio
+        c.pointee.level = 3
+        c.pointee.gop_size = 1
+        try encoder.open(options: [("slicecrc", "1")])
+        return encoder
+    }
+
+    /// libx264, all intra (GOP 1 and keyint=1 in x264's own options), yuv420p.
+    static func x264(width: Int32, height: Int32, source: VideoFormat, frameRate: Rational, crf: Int,
+                     preset: String, globalHeader: Bool) throws(MediaError) -> MediaEncoder {
+        let encoder = try MediaEncoder(codec: try find("libx264"), name: "libx264")
+        var format = source
+        format.width = width
+        format.height = height
+        // swscale converts full-range yuvj* input to limited range for yuv420p.
+        let name = pixelFormatName(source.pixelFormat)
+        if name.hasPrefix("yuvj") { format.colorRange = AVCOL_RANGE_MPEG }
+        encoder.applyVideo(format, frameRate: frameRate, globalHeader: globalHeader)
+        let c = encoder.pointer
+        c.pointee.pix_fmt = AV_PIX_FMT_YUV420P
+        c.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+        c.pointee.gop_size = 1
+        c.pointee.keyint_min = 1
+        c.pointee.max_b_frames = 0
+        try encoder.open(options: [
+            ("preset", preset), ("crf", "\(crf)"),
+            ("x264-params", "keyint=1:min-keyint=1:scenecut=0"),
+        ])
+        return encoder
+    }
+
+    /// FLAC with the decoder's rate and channels; 16-bit for 8/16-bit sources, else 24-bit.
+    static func flac(_ format: AudioFormat, layoutFrom decoder: MediaDecoder, globalHeader: Bool) throws(MediaError) -> MediaEncoder {
+        guard format.sampleRate > 0, format.channels > 0 else {
+            throw .libav(operation: "opening the flac encoder", code: heaters_AVERROR(EINVAL),
+                         message: "the audio stream declares no sample rate or channel count")
+        }
+        let encoder = try MediaEncoder(codec: try find("flac"), name: "flac")
+        let c = encoder.pointer
+        let narrow: [AVSampleFormat] = [AV_SAMPLE_FMT_U8, AV_SAMPLE_FMT_U8P, AV_SAMPLE_FMT_S16, AV_SAMPLE_FMT_S16P]
+        if narrow.contains(format.sampleFormat) {
+            c.pointee.sample_fmt = AV_SAMPLE_FMT_S16
+        } else {
+            c.pointee.sample_fmt = AV_SAMPLE_FMT_S32
+            c.pointee.bits_per_raw_sample = (17...24).contains(format.bitsPerRawSample) ? format.bitsPerRawSample : 24
+        }
+        c.pointee.sample_rate = format.sampleRate
+        c.pointee.time_base = AVRational(num: 1, den: format.sampleRate)
+        decoder.copyChannelLayout(into: &c.pointee.ch_layout)
+        if globalHeader { c.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+        try encoder.open(options: [])
+        return encoder
+    }
+
+    /// An audio converter producing frames this (audio) encoder accepts.
+    func makeAudioConverter() throws(MediaError) -> AudioConverter {
+        let variable = pointer.pointee.codec.pointee.capabilities & Int32(AV_CODEC_CAP_VARIABLE_FRAME_SIZE) != 0
+        let size = (variable || pointer.pointee.frame_size <= 0) ? 4096 : pointer.pointee.frame_size
+        return try AudioConverter(encoder: pointer, frameSize: size)
+    }
+
+    /// Sends `frame` with presentation time `pts` (in the encoder's time base; nil keeps the
+    /// frame's own); the encoder picks the picture type itself. A nil frame starts draining.
+    func send(_ frame: MediaFrame?, pts: Int64?) throws(MediaError) {
+        guard let frame else {
+            try MediaError.throwIfFail(avcodec_send_frame(pointer, nil), "flushing the \(name) encoder")
+            return
+        }
+        let f = scratch.pointer
+        av_frame_unref(f)
+        try MediaError.throwIfFail(av_frame_ref(f, frame.pointer), "av_frame_ref")
+        defer { av_frame_unref(f) }
+        if let pts { f.pointee.pts = pts }
+        f.pointee.pict_type = AV_PICTURE_TYPE_NONE
+        try MediaError.throwIfFail(avcodec_send_frame(pointer, f), "encoding with \(name)")
+    }
+
+    /// Takes the next encoded packet; false when the encoder needs input or is drained.
+    func receive(into packet: MediaPacket) throws(MediaError) -> Bool {
+        let received = avcodec_receive_packet(pointer, packet.pointer)
+        if received == heaters_AVERROR(EAGAIN) || received == heaters_AVERROR_EOF() { return false }
+        try MediaError.throwIfFail(received, "encoding with \(name)")
+        return true
+    }
+
+    fileprivate var context: UnsafeMutablePointer<AVCodecContext> { pointer }
+}
+
+extension MediaDecoder {
+    /// Copies the decoder's channel layout, or the default layout for its channel count when
+    /// the source does not say which channels it has.
+    fileprivate func copyChannelLayout(into layout: inout AVChannelLayout) {
+        let source = pointer.pointee.ch_layout
+        if source.order == AV_CHANNEL_ORDER_UNSPEC {
+            av_channel_layout_default(&layout, source.nb_channels)
+        } else {
+            _ = withUnsafePointer(to: source) { av_channel_layout_copy(&layout, $0) }
+        }
+    }
+}
+
+/// Owns an output `AVFormatContext` and its file.
+final class OutputFile {
+    private let pointer: UnsafeMutablePointer<AVFormatContext>
+    private var encoders: [MediaEncoder] = []
+    private var headerWritten = false
+    private var finished = false
+    let path: String
+
+    init(path: String, format: String) throws(MediaError) {
+        var context: UnsafeMutablePointer<AVFormatContext>?
+        try MediaError.throwIfFail(avformat_alloc_output_context2(&context, nil, format, path),
+                                   "avformat_alloc_output_context2(\(format))")
+        guard let context else {
+            throw .libav(operation: "avformat_alloc_output_context2(\(format))", code: heaters_AVERROR(ENOMEM),
+                         message: MediaError.message(for: heaters_AVERROR(ENOMEM)))
+        }
+        self.pointer = context
+        self.path = path
+    }
+
+    deinit {
+        if pointer.pointee.pb != nil { avio_closep(&pointer.pointee.pb) }
+        avformat_free_context(pointer)
+    }
+
+    /// Whether encoders for this container must put codec headers in extradata.
+    var wantsGlobalHeader: Bool { pointer.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 }
+
+    /// Adds a stream carrying `encoder`'s packets; returns its index.
+    @discardableResult
+    func addStream(for encoder: MediaEncoder) throws(MediaError) -> Int32 {
+        guard let stream = avformat_new_stream(pointer, nil) else {
+            throw .libav(operation: "avformat_new_stream", code: heaters_AVERROR(ENOMEM),
+                         message: MediaError.message(for: heaters_AVERROR(ENOMEM)))
+        }
+        try MediaError.throwIfFail(avcodec_parameters_from_context(stream.pointee.codecpar, encoder.context),
+                                   "avcodec_parameters_from_context")
+        stream.pointee.time_base = encoder.context.pointee.time_base
+        stream.pointee.avg_frame_rate = encoder.context.pointee.framerate
+        stream.pointee.r_frame_rate = encoder.context.pointee.framerate
+        encoders.append(encoder)
+        return stream.pointee.index
+    }
+
+    /// Creates the file and writes the container header with muxer `options` (e.g. movflags).
+    func writeHeader(options: [(String, String)] = []) throws(MediaError) {
+        try MediaError.throwIfFail(avio_open(&pointer.pointee.pb, path, AVIO_FLAG_WRITE), "creating \(path)")
+        var dictionary: OpaquePointer?
+        defer { av_dict_free(&dictionary) }
+        for (key, value) in options { av_dict_set(&dictionary, key, value, 0) }
+        try MediaError.throwIfFail(avformat_write_header(pointer, &dictionary), "writing the header of \(path)")
+        if let unused = av_dict_get(dictionary, "", nil, AV_DICT_IGNORE_SUFFIX) {
+            throw .libav(operation: "writing the header of \(path)", code: heaters_AVERROR(EINVAL),
+                         message: "muxer option \(String(cString: unused.pointee.key)) not recognised")
+        }
+        headerWritten = true
+    }
+
+    /// Writes every packet `encoder` has ready into stream `index`.
+    func drain(_ encoder: MediaEncoder, into index: Int32, using packet: MediaPacket) throws(MediaError) {
+        let streamBase = pointer.pointee.streams[Int(index)]!.pointee.time_base
+        while try encoder.receive(into: packet) {
+            av_packet_rescale_ts(packet.pointer, encoder.context.pointee.time_base, streamBase)
+            packet.pointer.pointee.stream_index = index
+            // Takes ownership of the packet's data and leaves it blank.
+            try MediaError.throwIfFail(av_interleaved_write_frame(pointer, packet.pointer), "writing \(path)")
+        }
+    }
+
+    /// Writes the trailer (for MP4 with faststart, moves the index to the front) and closes.
+    func finish() throws(MediaError) {
+        guard headerWritten, !finished else { return }
+        finished = true
+        try MediaError.throwIfFail(av_write_trailer(pointer), "finishing \(path)")
+        try MediaError.throwIfFail(avio_closep(&pointer.pointee.pb), "closing \(path)")
+    }
 }

@@ -5,21 +5,20 @@ public enum VideoProbe {
     /// Opens `path`, picks its best video stream and describes it.
     /// Throws `.fileNotFound`, `.notMedia` or `.noVideoStream` for the usual bad inputs.
     public static func probe(path: String) throws(MediaError) -> MediaInfo {
-        let input = try FormatContext(path: path)
+        let input = try InputFile(path: path)
         guard let videoIndex = input.bestStream(AVMEDIA_TYPE_VIDEO) else { throw .noVideoStream(path: path) }
-        let video = input.stream(at: videoIndex)
-
-        let average = video.averageFrameRate
-        let base = video.baseFrameRate
+        let average = input.averageFrameRate(stream: videoIndex)
+        let base = input.baseFrameRate(stream: videoIndex)
+        let coded = input.codedSize(stream: videoIndex)
         return MediaInfo(
-            durationSeconds: video.durationSeconds ?? input.durationSeconds ?? 0,
+            durationSeconds: input.durationSeconds(stream: videoIndex) ?? 0,
             frameRate: average.isValid ? average : base,
             variableFrameRateSuspected: average.isValid && base.isValid && !average.isEquivalent(to: base),
-            width: video.width,
-            height: video.height,
-            rotation: clockwiseQuarterTurns(fromCounterClockwise: video.displayRotationCounterClockwise),
+            width: coded.width,
+            height: coded.height,
+            rotation: clockwiseQuarterTurns(fromCounterClockwise: input.displayRotationCounterClockwise(stream: videoIndex)),
             hasAudio: input.bestStream(AVMEDIA_TYPE_AUDIO) != nil,
-            videoCodec: video.codecName,
+            videoCodec: coded.codec,
             containerFormat: input.formatName
         )
     }
@@ -27,26 +26,29 @@ public enum VideoProbe {
     /// Decodes every packet of the best video stream and counts the frames that come out.
     /// This is the ground truth for frame indexes; container frame counts can lie.
     public static func countDecodedFrames(path: String) throws(MediaError) -> Int {
-        let input = try FormatContext(path: path)
+        let input = try InputFile(path: path)
         guard let videoIndex = input.bestStream(AVMEDIA_TYPE_VIDEO) else { throw .noVideoStream(path: path) }
+        input.discardAll(except: [videoIndex])
         let decoder = try input.makeDecoder(stream: videoIndex)
-        let packet = Packet()
-        let frame = Frame()
+        let packet = MediaPacket()
+        let frame = MediaFrame()
         var count = 0
-
-        while try input.readPacket(into: packet) {
-            guard packet.streamIndex == videoIndex else { continue }
-            try decoder.send(packet)
-            while try decoder.receive(into: frame) {
-                count += 1
-                frame.unref()
+        func drain() throws(MediaError) {
+            while true {
+                switch decoder.receive(into: frame) {
+                case .frame: count += 1; frame.unref()
+                case .needMore: return
+                case .error(let code): try MediaError.throwIfFail(code, "avcodec_receive_frame")
+                }
             }
         }
-        try decoder.send(nil)
-        while try decoder.receive(into: frame) {
-            count += 1
-            frame.unref()
+        while try input.readPacket(into: packet) {
+            guard packet.streamIndex == videoIndex else { continue }
+            try MediaError.throwIfFail(decoder.send(packet), "avcodec_send_packet")
+            try drain()
         }
+        try MediaError.throwIfFail(decoder.send(nil), "avcodec_send_packet")
+        try drain()
         return count
     }
 
