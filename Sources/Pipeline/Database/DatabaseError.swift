@@ -54,6 +54,4 @@ public enum SQLState {
     public static let checkViolation = "23514"
     public static let foreignKeyViolation = "23503"
     public static let notNullViolation = "23502"
-    public static let duplicateDatabase = "42P04"
-    public static let uniqueViolationOnCatalog = "23505"
 }
