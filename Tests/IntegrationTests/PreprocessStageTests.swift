@@ -17,7 +17,7 @@ import Testing
 
         let row = try #require(try queue.db.query(
             "SELECT state, frame_count, gold_master_key, proxy_key, frame_index_key FROM source_videos").first)
-        #expect(try row.decode("state", as: String.self) == "preprocessed")
+        #expect(try row.decode("state", as: String.self) == "scenes_detected", "preprocessed, then scene detection ran")
         #expect(try row.decode("frame_count", as: Int.self) == 50)
         let store = try LocalObjectStore(root: queue.dir.appendingPathComponent("storage"))
         let frames = try FrameSource.open(store: store, proxyKey: try StorageKey(try row.decode("proxy_key")),
@@ -63,7 +63,7 @@ import Testing
                                             dataDirectory: queue.dir)
         #expect(queue.waitForExit(rescuer, timeout: 180) == 0)
         let row = try #require(try queue.db.query("SELECT state, frame_count FROM source_videos").first)
-        #expect(try row.decode("state", as: String.self) == "preprocessed")
+        #expect(try row.decode("state", as: String.self) == "scenes_detected", "preprocessed, then scene detection ran")
         #expect(try row.decode("frame_count", as: Int.self) == 360)
         let outcomes = try queue.db.query("""
             SELECT a.outcome FROM job_attempts a JOIN jobs j ON j.id = a.job_id WHERE j.stage = 'preprocess' ORDER BY a.id

@@ -22,7 +22,7 @@ public enum FrameIndexBuilder {
             frameRate: [stream.pointee.avg_frame_rate.num, stream.pointee.avg_frame_rate.den], extradata: extradata)
 
         var entries: [FrameIndex.Entry] = []
-        guard var packet = av_packet_alloc() as UnsafeMutablePointer<AVPacket>? else { throw outOfMemory() }
+        guard let packet = av_packet_alloc() as UnsafeMutablePointer<AVPacket>? else { throw outOfMemory() }
         defer { var doomed: UnsafeMutablePointer<AVPacket>? = packet; av_packet_free(&doomed) }
         while true {
             let read = av_read_frame(context, packet)

@@ -33,6 +33,17 @@ final class MediaFrame {
         try MediaError.throwIfFail(av_frame_ref(pointer, other.pointer), "av_frame_ref")
     }
 
+    /// Copies the first plane's pixels (all of a packed format such as BGR24) row by row into
+    /// `buffer`, `rowBytes` bytes per row with no padding.
+    func copyPackedPixels(into buffer: inout [UInt8], rowBytes: Int) {
+        let rows = Int(pointer.pointee.height), stride = Int(pointer.pointee.linesize.0)
+        guard let source = pointer.pointee.data.0, rows > 0, stride >= rowBytes else { buffer.removeAll(); return }
+        if buffer.count != rows * rowBytes { buffer = [UInt8](repeating: 0, count: rows * rowBytes) }
+        buffer.withUnsafeMutableBytes { target in
+            for row in 0..<rows { memcpy(target.baseAddress! + row * rowBytes, source + row * stride, rowBytes) }
+        }
+    }
+
     /// The decoder's best guess of the presentation time, in the stream's time base.
     var bestEffortTimestamp: Int64? {
         let value = pointer.pointee.best_effort_timestamp

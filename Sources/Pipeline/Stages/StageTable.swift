@@ -14,7 +14,7 @@ public enum StageTable {
         Stage(name: "preprocess", subject: .sourceVideo, input: ["downloaded", "preprocessing"], working: "preprocessing",
               success: "preprocessed", failure: "preprocess_failed", queue: media, maxAttempts: 3, work: PreprocessStage.work),
         Stage(name: "detect_scenes", subject: .sourceVideo, input: ["preprocessed", "detecting_scenes"], working: "detecting_scenes",
-              success: "scenes_detected", failure: "detect_scenes_failed", queue: media, maxAttempts: 3, work: nil),
+              success: "scenes_detected", failure: "detect_scenes_failed", queue: media, maxAttempts: 3, work: DetectScenesStage.work),
         Stage(name: "export", subject: .clip, input: ["review_approved", "exporting"], working: "exporting",
               success: "exported", failure: "export_failed", queue: media, maxAttempts: 3, work: nil),
         Stage(name: "keyframe", subject: .clip, input: ["exported", "keyframing"], working: "keyframing",

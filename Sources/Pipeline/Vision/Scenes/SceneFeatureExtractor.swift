@@ -1,0 +1,67 @@
+import COpenCVShim
+
+/// Turns a video's small BGR frames, in order, into `FrameFeatures` (through the OpenCV
+/// shim). A frame's window features need the frames after it, so features come out a few
+/// frames late; `finish()` returns the rest.
+final class SceneFeatureExtractor {
+    private let analyzer: OpaquePointer
+    let width: Int
+    let height: Int
+
+    init(width: Int, height: Int) throws(VisionError) {
+        var made: OpaquePointer?
+        try VisionError.throwIfFail("hcv_scene_analyzer_create") { error, size in
+            made = hcv_scene_analyzer_create(Int32(clamping: width), Int32(clamping: height), error, size)
+            return made == nil ? -1 : 0
+        }
+        analyzer = made!
+        self.width = width
+        self.height = height
+    }
+
+    deinit { hcv_scene_analyzer_destroy(analyzer) }
+
+    /// Adds the next frame (`width × height × 3` bytes, rows packed); returns the features
+    /// of an earlier frame once they are complete.
+    func push(_ bgr: [UInt8]) throws(VisionError) -> FrameFeatures? {
+        guard bgr.count >= width * height * 3 else { throw .bufferTooSmall(needed: width * height * 3, actual: bgr.count) }
+        var record = hcv_scene_frame()
+        var written: Int32 = 0
+        try VisionError.throwIfFail("hcv_scene_analyzer_push") { error, size in
+            written = bgr.withUnsafeBufferPointer { pixels in
+                hcv_scene_analyzer_push(analyzer, pixels.baseAddress, Int32(width * 3), &record, error, size)
+            }
+            return written < 0 ? -1 : 0
+        }
+        return written == 1 ? Self.features(record) : nil
+    }
+
+    /// The features still held back, after the last frame.
+    func finish() throws(VisionError) -> [FrameFeatures] {
+        var records = [hcv_scene_frame](repeating: hcv_scene_frame(), count: 64)
+        var written: Int32 = 0
+        try VisionError.throwIfFail("hcv_scene_analyzer_finish") { error, size in
+            written = records.withUnsafeMutableBufferPointer {
+                hcv_scene_analyzer_finish(analyzer, $0.baseAddress, Int32($0.count), error, size)
+            }
+            return written < 0 ? -1 : 0
+        }
+        return records.prefix(Int(written)).map(Self.features)
+    }
+
+    private static func features(_ r: hcv_scene_frame) -> FrameFeatures {
+        let halfWidths = withUnsafeBytes(of: hcv_scene_window_half_widths) { Array($0.bindMemory(to: Int32.self)) }
+        let changes = withUnsafeBytes(of: r.window_change) { Array($0.bindMemory(to: Double.self)) }
+        let residuals = withUnsafeBytes(of: r.window_residual) { Array($0.bindMemory(to: Double.self)) }
+        let windows = (0..<Int(HCV_SCENE_WINDOWS)).compactMap { i -> FrameFeatures.Window? in
+            changes[i] < 0 ? nil : FrameFeatures.Window(halfWidth: Int(halfWidths[i]), change: changes[i], residual: residuals[i])
+        }
+        func previous(_ value: Double) -> Double { max(value, 0) }
+        return FrameFeatures(
+            frame: Int(r.frame), hueDelta: previous(r.hsv_delta.0), saturationDelta: previous(r.hsv_delta.1),
+            valueDelta: previous(r.hsv_delta.2), edgeDelta: previous(r.edge_delta),
+            histogramDistance: previous(r.histogram_distance), hashDistance: previous(r.hash_distance),
+            intensity: r.intensity, stepDistance: previous(r.step_distance),
+            crossDistance: r.cross_distance < 0 ? nil : r.cross_distance, windows: windows)
+    }
+}

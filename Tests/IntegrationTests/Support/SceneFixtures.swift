@@ -1,0 +1,50 @@
+import Foundation
+
+/// Videos with known scene boundaries, made at test time with the ffmpeg CLI: shots of
+/// clearly different content joined by hard cuts, a cross-dissolve and a fade through black.
+enum SceneFixtures {
+    /// Shot sources (lavfi) that differ from one another in colour and structure.
+    static let shots = [
+        "testsrc2=size=640x360:rate=25",
+        "smptehdbars=size=640x360:rate=25",
+        "mandelbrot=size=640x360:rate=25",
+        "life=size=640x360:rate=25:mold=10:ratio=0.3:death_color=#203040:life_color=#e0a000",
+        "rgbtestsrc=size=640x360:rate=25,hue=h=90",
+        "cellauto=size=640x360:rate=25:rule=110,negate",
+    ]
+
+    /// `count` shots of `seconds` each (25 fps, 640×360, H.264), joined by hard cuts: the
+    /// cuts are at frames seconds×25, 2×seconds×25, …
+    @discardableResult
+    static func hardCuts(at output: URL, count: Int, seconds: Int, allIntra: Bool = false) throws -> URL {
+        precondition(count <= shots.count)
+        var arguments: [String] = []
+        for shot in shots.prefix(count) { arguments += ["-f", "lavfi", "-t", String(seconds), "-i", shot] }
+        let inputs = (0..<count).map { "[\($0):v]format=yuv420p,setsar=1[s\($0)]" }.joined(separator: ";")
+        let joined = (0..<count).map { "[s\($0)]" }.joined()
+        arguments += ["-filter_complex", "\(inputs);\(joined)concat=n=\(count):v=1:a=0[v]", "-map", "[v]",
+                      "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p"]
+        if allIntra { arguments += ["-g", "1"] }
+        try VideoFixtures.run(arguments + [output.path])
+        return output
+    }
+
+    /// Four 3-second shots: testsrc2, a 15-frame dissolve into smptehdbars (frames 60–74), a
+    /// fade through black into life (20 frames from 125), a hard cut to rgbtestsrc at frame 200.
+    /// 275 frames at 25 fps.
+    static let mixedTruth = (dissolve: 60...74, fade: 125...144, cut: 200, frames: 275)
+
+    @discardableResult
+    static func mixed(at output: URL) throws -> URL {
+        var arguments: [String] = []
+        for shot in [0, 1, 3, 4] { arguments += ["-f", "lavfi", "-t", "3", "-i", shots[shot]] }
+        let filter = """
+            [0:v]format=yuv420p,setsar=1[a];[1:v]format=yuv420p,setsar=1[b];[2:v]format=yuv420p,setsar=1[c];\
+            [3:v]format=yuv420p,setsar=1[d];[a][b]xfade=transition=fade:duration=0.6:offset=2.4[ab];\
+            [ab][c]xfade=transition=fadeblack:duration=0.8:offset=5.0[abc];[abc][d]concat=n=2:v=1:a=0[v]
+            """
+        try VideoFixtures.run(arguments + ["-filter_complex", filter, "-map", "[v]", "-c:v", "libx264", "-preset", "veryfast",
+                                           "-g", "1", "-pix_fmt", "yuv420p", output.path])
+        return output
+    }
+}
