@@ -34,9 +34,10 @@ struct SubmitCommand: AsyncParsableCommand {
             let database = try Database.forConfig(try global.load())
             let db = try PostgresConnection(conninfo: try await database.prepare())
             var results: [Submitted] = []
-            for source in sources {
+            let originals = RawArguments.originals(of: sources, in: RawArguments.current())
+            for (source, original) in zip(sources, originals) {
                 do {
-                    let (uri, name) = try Self.resolve(source)
+                    let (uri, name) = try original.map(Self.resolve(rawPath:)) ?? Self.resolve(source)
                     let label = title ?? name
                     results.append(Submitted(id: try SourceVideoQueries.submit(db, title: label, sourceURI: uri), source: uri, title: label))
                 } catch {
@@ -71,5 +72,17 @@ struct SubmitCommand: AsyncParsableCommand {
         guard !isDirectory.boolValue else { throw CommandFailure("is a directory, not a video file") }
         guard FileManager.default.isReadableFile(atPath: url.path) else { throw CommandFailure("cannot be read (permissions)") }
         return (url.path, url.deletingPathExtension().lastPathComponent)
+    }
+
+    /// A path whose bytes are not valid UTF-8, checked through those bytes and stored in its
+    /// `file://` form (see `LocalPath`); the title is the name with the bad bytes shown as U+FFFD.
+    static func resolve(rawPath: [UInt8]) throws -> (uri: String, title: String) {
+        let path = LocalPath.absolute(rawPath, in: try LocalPath.currentDirectory().bytes)
+        switch path.status {
+        case .missing: throw CommandFailure("no such file")
+        case .directory: throw CommandFailure("is a directory, not a video file")
+        case .unreadable(let reason): throw CommandFailure("cannot be read (\(reason))")
+        case .file: return (path.sourceURI, path.displayStem)
+        }
     }
 }

@@ -49,6 +49,16 @@ final class MediaFrame {
         let value = pointer.pointee.best_effort_timestamp
         return value == heaters_AV_NOPTS_VALUE() ? nil : value
     }
+
+    /// An audio frame's sample count and rate.
+    var sampleCount: Int32 { pointer.pointee.nb_samples }
+    var sampleRate: Int32 { pointer.pointee.sample_rate }
+
+    /// True when the decoder concealed errors in this frame or flagged it corrupt: libav
+    /// often hides damaged slices this way instead of returning an error code.
+    var hasDecodeErrors: Bool {
+        pointer.pointee.decode_error_flags != 0 || pointer.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0
+    }
 }
 
 /// Owns an `AVPacket`.
@@ -67,6 +77,38 @@ final class MediaPacket {
 
     var streamIndex: Int32 { pointer.pointee.stream_index }
     func unref() { av_packet_unref(pointer) }
+
+    /// Decode time in the stream's time base; nil when the container gave none.
+    var decodeTimestamp: Int64? {
+        let value = pointer.pointee.dts
+        return value == heaters_AV_NOPTS_VALUE() ? nil : value
+    }
+
+    /// Presentation time in the stream's time base; nil when the container gave none.
+    var presentationTimestamp: Int64? {
+        let value = pointer.pointee.pts
+        return value == heaters_AV_NOPTS_VALUE() ? nil : value
+    }
+
+    /// The packet's duration in the stream's time base (0 when unknown).
+    var duration: Int64 { pointer.pointee.duration }
+
+    /// Replaces both timestamps (nil leaves one unset).
+    func setTimestamps(presentation: Int64?, decode: Int64?) {
+        pointer.pointee.pts = presentation ?? heaters_AV_NOPTS_VALUE()
+        pointer.pointee.dts = decode ?? heaters_AV_NOPTS_VALUE()
+    }
+
+    /// Converts the timestamps and duration from one time base to another.
+    func rescaleTimestamps(from source: Rational, to destination: Rational) {
+        av_packet_rescale_ts(pointer, AVRational(num: source.numerator, den: source.denominator),
+                             AVRational(num: destination.numerator, den: destination.denominator))
+    }
+
+    var isKeyFrame: Bool { pointer.pointee.flags & AV_PKT_FLAG_KEY != 0 }
+
+    /// The demuxer marked the packet as damaged (a checksum or framing error it noticed).
+    var isCorrupt: Bool { pointer.pointee.flags & AV_PKT_FLAG_CORRUPT != 0 }
 }
 
 /// What the encoders need to know about the source video, copied out of the decoder.
@@ -192,6 +234,30 @@ final class InputFile {
         return heaters_stream_display_rotation(pointer.pointee.streams[Int(index)]!, &degrees) == 1 ? degrees : nil
     }
 
+    /// libav's media type of stream `index` (video, audio, subtitle, data, …).
+    func mediaType(stream index: Int32) -> AVMediaType {
+        pointer.pointee.streams[Int(index)]!.pointee.codecpar.pointee.codec_type
+    }
+
+    /// Asks the demuxer to fill in presentation times a container left out (from decode
+    /// times and frame order), as the ffmpeg CLI's `-fflags +genpts` does. Call before reading.
+    func generateMissingPresentationTimes() {
+        pointer.pointee.flags |= AVFMT_FLAG_GENPTS
+    }
+
+    /// Moves to the last key frame of stream `index` at or before `seconds` (stream time);
+    /// false when the container cannot seek there. Decoders must be flushed afterwards.
+    func seek(stream index: Int32, toSeconds seconds: Double) -> Bool {
+        let base = pointer.pointee.streams[Int(index)]!.pointee.time_base
+        guard base.num > 0, base.den > 0 else { return false }
+        let timestamp = Int64((seconds * Double(base.den) / Double(base.num)).rounded(.down))
+        return av_seek_frame(pointer, index, timestamp, AVSEEK_FLAG_BACKWARD) >= 0
+    }
+
+    fileprivate func stream(_ index: Int32) -> UnsafeMutablePointer<AVStream> {
+        pointer.pointee.streams[Int(index)]!
+    }
+
     func makeDecoder(stream index: Int32) throws(MediaError) -> MediaDecoder {
         let stream = pointer.pointee.streams[Int(index)]!
         return try MediaDecoder(parameters: stream.pointee.codecpar, timeBase: stream.pointee.time_base)
@@ -247,6 +313,9 @@ final class MediaDecoder {
 
     enum Received { case frame, needMore, error(Int32) }
 
+    /// Drops buffered frames and references after a seek, so decoding restarts cleanly.
+    func flush() { avcodec_flush_buffers(pointer) }
+
     func receive(into frame: MediaFrame) -> Received {
         let received = avcodec_receive_frame(pointer, frame.pointer)
         if received >= 0 { return .frame }
@@ -277,6 +346,14 @@ final class VideoScaler {
     func matches(_ frame: MediaFrame) -> Bool {
         let f = frame.pointer.pointee
         return f.width == width && f.height == height && f.format == pixelFormat.rawValue
+    }
+
+    /// `frame` itself when it already has this scaler's size and format, else `frame`
+    /// converted into `scratch`.
+    func conformed(_ frame: MediaFrame, using scratch: MediaFrame) throws(MediaError) -> MediaFrame {
+        if matches(frame) { return frame }
+        try scale(frame, into: scratch)
+        return scratch
     }
 
     /// Writes `source` converted into `destination` (whose previous buffers are released).
@@ -347,6 +424,16 @@ final class AudioConverter {
     func alignStart(offsetSeconds offset: Double) throws(MediaError) {
         let samples = Int32(max(-1e7, min(1e7, (offset * Double(sampleRate)).rounded())))
         if samples < 0 { pendingTrim = -samples; return }
+        try insertSilence(samples: samples)
+    }
+
+    /// Queues `seconds` of silence after the samples pushed so far (to fill a gap in the
+    /// source's audio, so what follows keeps its time).
+    func insertSilence(seconds: Double) throws(MediaError) {
+        try insertSilence(samples: Int32(max(0, min(1e7, (seconds * Double(sampleRate)).rounded()))))
+    }
+
+    private func insertSilence(samples: Int32) throws(MediaError) {
         guard samples > 0 else { return }
         let silence = MediaFrame()
         let f = silence.pointer
@@ -526,12 +613,9 @@ final class MediaEncoder {
     static func x264(width: Int32, height: Int32, source: VideoFormat, frameRate: Rational, crf: Int,
                      preset: String, globalHeader: Bool) throws(MediaError) -> MediaEncoder {
         let encoder = try MediaEncoder(codec: try find("libx264"), name: "libx264")
-        var format = source
+        var format = yuv420pFormat(source)
         format.width = width
         format.height = height
-        // swscale converts full-range yuvj* input to limited range for yuv420p.
-        let name = pixelFormatName(source.pixelFormat)
-        if name.hasPrefix("yuvj") { format.colorRange = AVCOL_RANGE_MPEG }
         encoder.applyVideo(format, frameRate: frameRate, globalHeader: globalHeader)
         let c = encoder.pointer
         c.pointee.pix_fmt = AV_PIX_FMT_YUV420P
@@ -546,12 +630,65 @@ final class MediaEncoder {
         return encoder
     }
 
-    /// FLAC with the decoder's rate and channels; 16-bit for 8/16-bit sources, else 24-bit.
-    static func flac(_ format: AudioFormat, layoutFrom decoder: MediaDecoder, globalHeader: Bool) throws(MediaError) -> MediaEncoder {
+    /// `source` as a yuv420p encoder sees it: swscale converts full-range yuvj* input to
+    /// limited range, so the stream must say limited.
+    private static func yuv420pFormat(_ source: VideoFormat) -> VideoFormat {
+        var format = source
+        if pixelFormatName(source.pixelFormat).hasPrefix("yuvj") { format.colorRange = AVCOL_RANGE_MPEG }
+        return format
+    }
+
+    /// libx264 at the source's size and pixel aspect for an ordinary playable copy: x264's own
+    /// GOP structure (key frames at most 250 frames apart, B-frames), yuv420p, and the source
+    /// stream's `timeBase`, so frames keep their own (possibly variable) timing.
+    static func x264(_ source: VideoFormat, frameRate: Rational, timeBase: Rational, crf: Int, preset: String,
+                     globalHeader: Bool) throws(MediaError) -> MediaEncoder {
+        let encoder = try MediaEncoder(codec: try find("libx264"), name: "libx264")
+        encoder.applyVideo(yuv420pFormat(source), frameRate: frameRate, globalHeader: globalHeader)
+        let c = encoder.pointer
+        c.pointee.time_base = AVRational(num: timeBase.numerator, den: timeBase.denominator)
+        c.pointee.pix_fmt = AV_PIX_FMT_YUV420P
+        c.pointee.sample_aspect_ratio = source.sampleAspectRatio
+        try encoder.open(options: [("preset", preset), ("crf", "\(crf)")])
+        return encoder
+    }
+
+    /// An audio encoder needs a rate and channels; some broken streams declare neither.
+    private static func requireAudioParameters(_ format: AudioFormat, for name: String) throws(MediaError) {
         guard format.sampleRate > 0, format.channels > 0 else {
-            throw .libav(operation: "opening the flac encoder", code: heaters_AVERROR(EINVAL),
+            throw .libav(operation: "opening the \(name) encoder", code: heaters_AVERROR(EINVAL),
                          message: "the audio stream declares no sample rate or channel count")
         }
+    }
+
+    /// libav's native AAC encoder (LC, 64 kb/s per channel) with the decoder's channels, at the
+    /// source's sample rate when AAC has it, else 48 kHz (the converter resamples).
+    static func aac(_ format: AudioFormat, layoutFrom decoder: MediaDecoder, globalHeader: Bool) throws(MediaError) -> MediaEncoder {
+        try requireAudioParameters(format, for: "aac")
+        let codec = try find("aac")
+        let encoder = try MediaEncoder(codec: codec, name: "aac")
+        let c = encoder.pointer
+        var rate: Int32 = 48000
+        if let rates = codec.pointee.supported_samplerates {
+            var index = 0
+            while rates[index] != 0 {
+                if rates[index] == format.sampleRate { rate = format.sampleRate }
+                index += 1
+            }
+        }
+        c.pointee.sample_fmt = AV_SAMPLE_FMT_FLTP
+        c.pointee.sample_rate = rate
+        c.pointee.time_base = AVRational(num: 1, den: rate)
+        c.pointee.bit_rate = 64_000 * Int64(format.channels)
+        decoder.copyChannelLayout(into: &c.pointee.ch_layout)
+        if globalHeader { c.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+        try encoder.open(options: [])
+        return encoder
+    }
+
+    /// FLAC with the decoder's rate and channels; 16-bit for 8/16-bit sources, else 24-bit.
+    static func flac(_ format: AudioFormat, layoutFrom decoder: MediaDecoder, globalHeader: Bool) throws(MediaError) -> MediaEncoder {
+        try requireAudioParameters(format, for: "flac")
         let encoder = try MediaEncoder(codec: try find("flac"), name: "flac")
         let c = encoder.pointer
         let narrow: [AVSampleFormat] = [AV_SAMPLE_FMT_U8, AV_SAMPLE_FMT_U8P, AV_SAMPLE_FMT_S16, AV_SAMPLE_FMT_S16P]
@@ -658,6 +795,65 @@ final class OutputFile {
         stream.pointee.r_frame_rate = encoder.context.pointee.framerate
         encoders.append(encoder)
         return stream.pointee.index
+    }
+
+    /// Adds a stream that carries stream `index` of `input` unchanged (no re-encoding), with
+    /// its side data (the display matrix, so rotation survives); throws when this container
+    /// cannot hold the codec. Returns the new stream's index.
+    @discardableResult
+    func addStream(copying index: Int32, of input: InputFile) throws(MediaError) -> Int32 {
+        let source = input.stream(index)
+        let parameters = source.pointee.codecpar!
+        let codecName = String(cString: avcodec_get_name(parameters.pointee.codec_id))
+        guard avformat_query_codec(pointer.pointee.oformat, parameters.pointee.codec_id, FF_COMPLIANCE_NORMAL) == 1 else {
+            throw .libav(operation: "copying the \(codecName) stream into \(path)", code: heaters_AVERROR(EINVAL),
+                         message: "\(String(cString: pointer.pointee.oformat.pointee.name)) cannot hold \(codecName)")
+        }
+        guard let stream = avformat_new_stream(pointer, nil) else {
+            throw .libav(operation: "avformat_new_stream", code: heaters_AVERROR(ENOMEM),
+                         message: MediaError.message(for: heaters_AVERROR(ENOMEM)))
+        }
+        try MediaError.throwIfFail(avcodec_parameters_copy(stream.pointee.codecpar, parameters), "avcodec_parameters_copy")
+        // A codec tag belongs to the container it came from; the muxer picks its own.
+        stream.pointee.codecpar.pointee.codec_tag = 0
+        stream.pointee.time_base = source.pointee.time_base
+        stream.pointee.avg_frame_rate = source.pointee.avg_frame_rate
+        stream.pointee.r_frame_rate = source.pointee.r_frame_rate
+        stream.pointee.sample_aspect_ratio = source.pointee.sample_aspect_ratio
+        stream.pointee.disposition = source.pointee.disposition
+        try copySideData(from: source, to: stream)
+        return stream.pointee.index
+    }
+
+    /// Gives output stream `index` the side data of stream `source` of `input` (the display
+    /// matrix above all, so a re-encoded phone video still plays upright).
+    func copySideData(of source: Int32, in input: InputFile, to index: Int32) throws(MediaError) {
+        try copySideData(from: input.stream(source), to: pointer.pointee.streams[Int(index)]!)
+    }
+
+    private func copySideData(from source: UnsafeMutablePointer<AVStream>, to stream: UnsafeMutablePointer<AVStream>) throws(MediaError) {
+        for item in 0..<Int(source.pointee.nb_side_data) {
+            let data = source.pointee.side_data[item]
+            guard let copy = av_stream_new_side_data(stream, data.type, data.size) else {
+                throw .libav(operation: "av_stream_new_side_data", code: heaters_AVERROR(ENOMEM),
+                             message: MediaError.message(for: heaters_AVERROR(ENOMEM)))
+            }
+            copy.update(from: data.data, count: data.size)
+        }
+    }
+
+    /// Stream `index`'s time base; the muxer may change it when the header is written.
+    func timeBase(stream index: Int32) -> Rational {
+        let base = pointer.pointee.streams[Int(index)]!.pointee.time_base
+        return Rational(base.num, base.den)
+    }
+
+    /// Writes a packet already in stream `index`'s time base (see `timeBase(stream:)`).
+    func write(_ packet: MediaPacket, into index: Int32) throws(MediaError) {
+        packet.pointer.pointee.stream_index = index
+        packet.pointer.pointee.pos = -1
+        // Takes ownership of the packet's data and leaves it blank.
+        try MediaError.throwIfFail(av_interleaved_write_frame(pointer, packet.pointer), "writing \(path)")
     }
 
     /// Creates the file and writes the container header with muxer `options` (e.g. movflags).

@@ -123,12 +123,7 @@ public enum Preprocessor {
         var firstDecodeError: Int32 = 0
 
         func emit(_ frame: MediaFrame) throws(MediaError) {
-            if goldScaler.matches(frame) {
-                try goldVideo.send(frame, pts: written)
-            } else {
-                try goldScaler.scale(frame, into: converted)
-                try goldVideo.send(converted, pts: written)
-            }
+            try goldVideo.send(try goldScaler.conformed(frame, using: converted), pts: written)
             try gold.drain(goldVideo, into: goldVideoStream, using: outPacket)
             try proxyScaler.scale(frame, into: scaled)
             try proxyVideo.send(scaled, pts: written)

@@ -20,20 +20,49 @@ enum DownloadStage {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
 
-        let file: URL
+        var file: URL
+        var shownPath: String?
         var method = "local"
         if isURL(source.sourceURI) {
             (file, method) = try download(source.sourceURI, into: folder, tools: services.tools,
                                           progress: { context.progress(0.75 * $0) })
         } else {
-            file = URL(fileURLWithPath: source.sourceURI)
+            (file, shownPath) = try localFile(source.sourceURI, in: folder)
         }
-        context.progress(0.8)
-        let info = try probe(file)
+        context.progress(0.75)
+        var info = try probe(file, shownAs: shownPath)
+        var normalization = Normalization(step: .none, path: file.path, reason: "not checked: only primary downloads are")
+        if method == "primary" {
+            // The quality-first format merges separate streams, which can leave a file that
+            // does not decode cleanly; the fallback formats are single pre-merged files.
+            normalization = try normalize(file, in: folder, context: context)
+            if normalization.step != .none {
+                file = URL(fileURLWithPath: normalization.path)
+                info = try probe(file)
+            }
+        }
+        context.progress(0.92)
         let key = try StorageKey(joining: "sources", String(source.id), "original.\(safeExtension(file))")
         try storage.put(file: file, key: key)
         try SourceVideoQueries.recordOriginal(services.database, id: source.id, key: key, info: info)
-        return StageResult(json: "{\"method\": \"\(method)\", \"key\": \"\(key.value)\"}")
+        return StageResult(json: try resultJSON(method: method, key: key, normalization: normalization))
+    }
+
+    /// The file to ingest for a local source: the stored path itself, or, for a path that is
+    /// not valid UTF-8 (stored in its `file://` form, see `LocalPath`), a copy in the scratch
+    /// folder under a safe name, read through the path's bytes (a `String` would name another
+    /// file). Returns the file, and for a copy the submitted path as messages show it.
+    static func localFile(_ sourceURI: String, in folder: URL) throws -> (file: URL, shownPath: String?) {
+        guard let path = LocalPath(sourceURI: sourceURI), path.text == nil else {
+            return (URL(fileURLWithPath: sourceURI), nil)  // an ordinary path, opened as it always was
+        }
+        let copy = folder.appendingPathComponent("local-original.\(path.safeExtension)")
+        do {
+            try path.copy(to: copy)
+        } catch {
+            throw PermanentFailure("\(error)")
+        }
+        return (copy, path.displayText)
     }
 
     static func isURL(_ text: String) -> Bool {
@@ -41,31 +70,34 @@ enum DownloadStage {
         return lower.hasPrefix("http://") || lower.hasPrefix("https://")
     }
 
-    /// Checks that the file is a real video and describes it.
-    static func probe(_ file: URL) throws -> MediaInfo {
+    /// Checks that the file is a real video and describes it. Messages name `shownPath` (the
+    /// submitted path of a copy) when given, else the file's own path.
+    static func probe(_ file: URL, shownAs shownPath: String? = nil) throws -> MediaInfo {
+        let shown = shownPath ?? file.path
+        let name = (shown as NSString).lastPathComponent
         let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
         guard let size = (attributes?[.size] as? NSNumber)?.intValue else {
-            throw PermanentFailure("the file \(file.path) does not exist or cannot be read")
+            throw PermanentFailure("the file \(shown) does not exist or cannot be read")
         }
-        guard size > 0 else { throw PermanentFailure("the file \(file.path) is empty (0 bytes)") }
+        guard size > 0 else { throw PermanentFailure("the file \(shown) is empty (0 bytes)") }
         let info: MediaInfo
         do {
             info = try VideoProbe.probe(path: file.path)
         } catch .noVideoStream {
-            throw PermanentFailure("\(file.lastPathComponent) has no video stream (audio only?)")
+            throw PermanentFailure("\(name) has no video stream (audio only?)")
         } catch .notMedia(_, let reason) {
-            throw PermanentFailure("\(file.lastPathComponent) is not a video file heaters can read (\(reason))")
+            throw PermanentFailure("\(name) is not a video file heaters can read (\(reason))")
         } catch .fileNotFound {
-            throw PermanentFailure("the file \(file.path) does not exist")
+            throw PermanentFailure("the file \(shown) does not exist")
         } catch {
-            throw PermanentFailure("\(file.lastPathComponent) could not be opened as a video: \(error)")
+            throw PermanentFailure("\(name) could not be opened as a video: \(error)")
         }
         let stillFormats = ["image2", "png_pipe", "jpeg_pipe", "bmp_pipe", "webp_pipe", "tiff_pipe"]
         if stillFormats.contains(where: { info.containerFormat.contains($0) }) {
-            throw PermanentFailure("\(file.lastPathComponent) is a still image, not a video")
+            throw PermanentFailure("\(name) is a still image, not a video")
         }
         guard info.width > 0, info.height > 0, info.durationSeconds > 0 else {
-            throw PermanentFailure("\(file.lastPathComponent) has no playable video (size \(info.width)×\(info.height), "
+            throw PermanentFailure("\(name) has no playable video (size \(info.width)×\(info.height), "
                                    + "duration \(info.durationSeconds) s)")
         }
         return info

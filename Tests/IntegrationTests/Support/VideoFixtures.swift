@@ -24,15 +24,17 @@ enum VideoFixtures {
         return URL(fileURLWithPath: "/usr/bin/ffmpeg")
     }
 
-    /// testsrc2 as H.264 (yuv420p) in MP4, optionally with a sine-tone AAC track.
+    /// testsrc2 as H.264 (yuv420p) in MP4, optionally with a sine-tone AAC track, and with a
+    /// key frame every `keyframeInterval` frames when given (x264's default otherwise).
     @discardableResult
     static func testPattern(
         at output: URL, seconds: Int = 2, width: Int = 320, height: Int = 240, rate: Int = 25,
-        withAudio: Bool = false
+        withAudio: Bool = false, keyframeInterval: Int? = nil
     ) throws -> URL {
         var arguments = ["-f", "lavfi", "-i", "testsrc2=size=\(width)x\(height):rate=\(rate)"]
         if withAudio { arguments += ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"] }
         arguments += ["-t", "\(seconds)", "-c:v", "libx264", "-pix_fmt", "yuv420p"]
+        if let keyframeInterval { arguments += ["-g", "\(keyframeInterval)"] }
         arguments += withAudio ? ["-c:a", "aac"] : ["-an"]
         try run(arguments + [output.path])
         return output
