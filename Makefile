@@ -3,8 +3,10 @@
 export PATH := $(PATH):/opt/swift/usr/bin
 .PHONY: run test build bootstrap clean
 
-# The review station on the embedded defaults.
+# The review station on the embedded defaults; a first run submits a generated demo video
+# so that there is something to review once the background workers have processed it.
 run: bootstrap
+	scripts/demo-source
 	.build/debug/heaters
 
 # Everything the tests need is started by the tests themselves (Postgres, moto's S3 server).

@@ -8,7 +8,8 @@
 /// dissolve apart is that its shots are steadier than the transition. So the change across
 /// the same window length just before and just after (the quieter of the two, as the other
 /// may hold a neighbouring cut) is subtracted: `blend` = change − 2 × residual − context.
-/// A boundary is a local maximum of `blend` reaching `minimumBlend`.
+/// A boundary is a local maximum of `blend` reaching `minimumBlend` (see `blends` for how
+/// a flash at a window's end is kept from counting).
 public struct GradualDetector: SceneDetector {
     public var minimumBlend: Double
     public var minimumSceneLength: Int
@@ -26,17 +27,28 @@ public struct GradualDetector: SceneDetector {
         var halfWidth: Int
     }
 
-    /// The best window of frame `i`.
-    static func blend(_ features: [FrameFeatures], at i: Int) -> Blend? {
-        var best: Blend?
-        for window in features[i].windows {
-            let w = window.halfWidth
-            let sides = [i - 2 * w, i + 2 * w].compactMap { change(features, at: $0, halfWidth: w) }
-            guard let context = sides.min() else { continue }
-            let score = window.change - 2 * window.residual - context
-            if best == nil || score > best!.score { best = Blend(score: score, halfWidth: w) }
+    /// Each frame's best window. A window's score at frame `i` is the lowest of its raw
+    /// scores at `i − 1`, `i` and `i + 1`: a dissolve's score changes smoothly from frame to
+    /// frame, while a flash at one end of a window lifts it for a single frame only.
+    static func blends(_ features: [FrameFeatures]) -> [Blend?] {
+        let halfWidths = FrameFeatures.windowHalfWidths
+        let raw: [[Double?]] = features.indices.map { i in
+            halfWidths.map { w in
+                guard let window = features[i].windows.first(where: { $0.halfWidth == w }) else { return nil }
+                let sides = [i - 2 * w, i + 2 * w].compactMap { change(features, at: $0, halfWidth: w) }
+                guard let context = sides.min() else { return nil }
+                return window.change - 2 * window.residual - context
+            }
         }
-        return best
+        return features.indices.map { i in
+            var best: Blend?
+            for (k, w) in halfWidths.enumerated() {
+                let around = (i - 1...i + 1).map { raw.indices.contains($0) ? raw[$0][k] : nil }
+                guard around.allSatisfy({ $0 != nil }), let score = around.compactMap({ $0 }).min() else { continue }
+                if best == nil || score > best!.score { best = Blend(score: score, halfWidth: w) }
+            }
+            return best
+        }
     }
 
     private static func change(_ features: [FrameFeatures], at i: Int, halfWidth: Int) -> Double? {
@@ -50,7 +62,7 @@ public struct GradualDetector: SceneDetector {
 
     /// Every blend peak, before the minimum scene length.
     func transitions(in features: [FrameFeatures]) -> [SceneBoundary] {
-        let blends = features.indices.map { Self.blend(features, at: $0) }
+        let blends = Self.blends(features)
         var found: [SceneBoundary] = []
         for (i, blend) in blends.enumerated() {
             guard let blend, blend.score >= minimumBlend else { continue }
