@@ -12,6 +12,7 @@ run: bootstrap
 # Everything the tests need is started by the tests themselves (Postgres, moto's S3 server).
 test: bootstrap
 	swift build --build-tests
+	cd scripts && python3 -m unittest -q test_scene_scoring
 	swift test
 
 build:
