@@ -26,6 +26,21 @@ void write_error(char *err, size_t size, const char *message) {
     err[size - 1] = '\0';
 }
 
+/// Runs `body`, turning any exception into -1 with its message in err: no C++ exception
+/// may cross into Swift.
+template <typename Body>
+int guarded(char *err, size_t err_size, Body body) {
+    try {
+        return body();
+    } catch (const std::exception &e) {
+        write_error(err, err_size, e.what());
+        return -1;
+    } catch (...) {
+        write_error(err, err_size, "unknown OpenCV error");
+        return -1;
+    }
+}
+
 double mean_abs_diff(const std::vector<float> &a, const std::vector<float> &b) {
     double sum = 0;
     for (size_t i = 0; i < a.size(); ++i) sum += std::fabs(a[i] - b[i]);
@@ -179,7 +194,7 @@ extern "C" void hcv_scene_analyzer_destroy(hcv_scene_analyzer *analyzer) { delet
 
 extern "C" int hcv_scene_analyzer_push(hcv_scene_analyzer *analyzer, const uint8_t *bgr, int stride,
                                        hcv_scene_frame *out, char *err, size_t err_size) {
-    try {
+    return guarded(err, err_size, [&]() -> int {
         if (analyzer == nullptr || bgr == nullptr || out == nullptr || stride < analyzer->width * 3) {
             write_error(err, err_size, "invalid frame geometry");
             return -1;
@@ -196,18 +211,12 @@ extern "C" int hcv_scene_analyzer_push(hcv_scene_analyzer *analyzer, const uint8
         analyzer->emitted = ready + 1;
         analyzer->forget();
         return 1;
-    } catch (const std::exception &e) {
-        write_error(err, err_size, e.what());
-        return -1;
-    } catch (...) {
-        write_error(err, err_size, "unknown OpenCV error");
-        return -1;
-    }
+    });
 }
 
 extern "C" int hcv_scene_analyzer_finish(hcv_scene_analyzer *analyzer, hcv_scene_frame *out, int capacity,
                                          char *err, size_t err_size) {
-    try {
+    return guarded(err, err_size, [&]() -> int {
         if (analyzer == nullptr || (out == nullptr && capacity > 0)) { write_error(err, err_size, "invalid arguments"); return -1; }
         int written = 0;
         while (analyzer->emitted < analyzer->pushed && written < capacity) {
@@ -215,11 +224,5 @@ extern "C" int hcv_scene_analyzer_finish(hcv_scene_analyzer *analyzer, hcv_scene
             analyzer->emitted++;
         }
         return written;
-    } catch (const std::exception &e) {
-        write_error(err, err_size, e.what());
-        return -1;
-    } catch (...) {
-        write_error(err, err_size, "unknown OpenCV error");
-        return -1;
-    }
+    });
 }
