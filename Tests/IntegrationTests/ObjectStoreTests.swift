@@ -49,6 +49,12 @@ import Testing
             defer { try? FileManager.default.removeItem(at: file) }
             try store.get(key: key, to: file)
             #expect(try Data(contentsOf: file) == payload, "\(name)")
+            let readable = FileManager.default.temporaryDirectory.appendingPathComponent("read-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: readable) }
+            let opened = try store.readableFile(key: key, downloadingTo: readable)
+            #expect(try Data(contentsOf: opened) == payload, "\(name)")
+            // A directory store hands out the object itself; S3 downloads to the file given.
+            #expect(opened == (store is LocalObjectStore ? (store as! LocalObjectStore).path(key) : readable), "\(name)")
 
             try store.delete(key: key)
             try store.delete(key: key)  // deleting twice is fine: retries stay safe

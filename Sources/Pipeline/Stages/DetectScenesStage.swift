@@ -16,8 +16,7 @@ enum DetectScenesStage {
         try? FileManager.default.removeItem(at: folder)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("proxy.mp4")
-        try storage.get(key: key, to: file)
+        let file = try storage.readableFile(key: key, downloadingTo: folder.appendingPathComponent("proxy.mp4"))
         context.progress(0.05)
 
         let detection: SceneDetection

@@ -17,8 +17,8 @@ enum PreprocessStage {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
 
-        let input = folder.appendingPathComponent("original.\(original.value.split(separator: ".").last ?? "bin")")
-        try storage.get(key: original, to: input)
+        let input = try storage.readableFile(
+            key: original, downloadingTo: folder.appendingPathComponent("original.\(original.value.split(separator: ".").last ?? "bin")"))
         let goldFile = folder.appendingPathComponent("gold.mkv"), proxyFile = folder.appendingPathComponent("proxy.mp4")
         let result: PreprocessResult
         do {

@@ -30,6 +30,12 @@ public struct LocalObjectStore: ObjectStore {
         }
     }
 
+    /// The object's own file: no copy. Writers replace objects by rename, so a reader keeps
+    /// the bytes it opened.
+    public func readableFile(key: StorageKey, downloadingTo file: URL) throws -> URL {
+        try existing(key)
+    }
+
     public func get(key: StorageKey) throws -> Data {
         try Data(contentsOf: try existing(key))
     }

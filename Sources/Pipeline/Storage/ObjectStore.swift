@@ -20,6 +20,16 @@ public protocol ObjectStore: Sendable {
     func list(prefix: String) throws -> [StorageKey]
     /// Where the object is, for people: a local path or an s3:// URL.
     func location(of key: StorageKey) -> String
+    /// A local file with the object's bytes, for reading whole (libav opens files): the
+    /// object itself where the store is a directory, else a download to `file`.
+    func readableFile(key: StorageKey, downloadingTo file: URL) throws -> URL
+}
+
+extension ObjectStore {
+    public func readableFile(key: StorageKey, downloadingTo file: URL) throws -> URL {
+        try get(key: key, to: file)
+        return file
+    }
 }
 
 /// Opens the store a configuration names.
