@@ -1,17 +1,11 @@
 #include "COpenCVShim.h"
+#include "guarded.hpp"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
-#include <cstring>
-#include <exception>
 
-namespace {
-void write_error(char *err, size_t size, const char *message) {
-    if (err == nullptr || size == 0) return;
-    std::strncpy(err, message, size - 1);
-    err[size - 1] = '\0';
-}
-}
+using hcv::guarded;
+using hcv::write_error;
 
 extern "C" void hcv_version(char *buf, size_t size) {
     write_error(buf, size, CV_VERSION);
@@ -20,7 +14,7 @@ extern "C" void hcv_version(char *buf, size_t size) {
 extern "C" int hcv_hsv_mean_abs_diff(const uint8_t *bgr_a, const uint8_t *bgr_b,
                                      int width, int height, int stride,
                                      double out[3], char *err, size_t err_size) {
-    try {
+    return guarded(err, err_size, -1, [&]() -> int {
         if (bgr_a == nullptr || bgr_b == nullptr || width <= 0 || height <= 0 || stride < width * 3) {
             write_error(err, err_size, "invalid image geometry");
             return -1;
@@ -37,11 +31,5 @@ extern "C" int hcv_hsv_mean_abs_diff(const uint8_t *bgr_a, const uint8_t *bgr_b,
         out[1] = mean[1];
         out[2] = mean[2];
         return 0;
-    } catch (const std::exception &e) {
-        write_error(err, err_size, e.what());
-        return -1;
-    } catch (...) {
-        write_error(err, err_size, "unknown OpenCV error");
-        return -1;
-    }
+    });
 }

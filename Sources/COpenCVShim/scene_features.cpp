@@ -1,4 +1,5 @@
 #include "COpenCVSceneFeatures.h"
+#include "guarded.hpp"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
@@ -7,39 +8,19 @@
 #include <cmath>
 #include <cstring>
 #include <deque>
-#include <exception>
 #include <vector>
 
-const int hcv_scene_window_half_widths[HCV_SCENE_WINDOWS] = {3, 6, 9, 12};
+using hcv::guarded;
+using hcv::write_error;
 
 namespace {
-constexpr int kMaxHalf = 12;          // the largest window half-width
+constexpr int kHalfWidths[HCV_SCENE_WINDOWS] = {3, 6, 9, 12};  // ascending
+constexpr int kMaxHalf = kHalfWidths[HCV_SCENE_WINDOWS - 1];   // records wait this many frames for their windows
 constexpr int kCrossSpan = 4;         // frames on each side of a cut compared across it (a flash is shorter)
 constexpr int kThumbWidth = 32;       // thumbnails: small enough that noise and small motion average out
 constexpr int kThumbHeight = 18;
 constexpr int kThumbValues = kThumbWidth * kThumbHeight * 3;
 constexpr int kHueBins = 30, kSatBins = 16, kValBins = 16;
-
-void write_error(char *err, size_t size, const char *message) {
-    if (err == nullptr || size == 0) return;
-    std::strncpy(err, message, size - 1);
-    err[size - 1] = '\0';
-}
-
-/// Runs `body`, turning any exception into -1 with its message in err: no C++ exception
-/// may cross into Swift.
-template <typename Body>
-int guarded(char *err, size_t err_size, Body body) {
-    try {
-        return body();
-    } catch (const std::exception &e) {
-        write_error(err, err_size, e.what());
-        return -1;
-    } catch (...) {
-        write_error(err, err_size, "unknown OpenCV error");
-        return -1;
-    }
-}
 
 double mean_abs_diff(const std::vector<float> &a, const std::vector<float> &b) {
     double sum = 0;
@@ -53,6 +34,8 @@ struct Held {
     std::vector<float> thumb;
 };
 }
+
+const int hcv_scene_window_half_widths[HCV_SCENE_WINDOWS] = {kHalfWidths[0], kHalfWidths[1], kHalfWidths[2], kHalfWidths[3]};
 
 struct hcv_scene_analyzer {
     int width, height;
@@ -156,7 +139,7 @@ struct hcv_scene_analyzer {
         }
         const std::vector<float> &mid = at(c).thumb;
         for (int i = 0; i < HCV_SCENE_WINDOWS; ++i) {
-            int w = hcv_scene_window_half_widths[i];
+            int w = kHalfWidths[i];
             if (c - w < heldFirst || c - w < 0 || c + w >= pushed) continue;
             const std::vector<float> &a = at(c - w).thumb, &b = at(c + w).thumb;
             double change = 0, residual = 0;
@@ -175,26 +158,20 @@ struct hcv_scene_analyzer {
 };
 
 extern "C" hcv_scene_analyzer *hcv_scene_analyzer_create(int width, int height, char *err, size_t err_size) {
-    try {
+    return guarded(err, err_size, static_cast<hcv_scene_analyzer *>(nullptr), [&]() -> hcv_scene_analyzer * {
         if (width < 8 || height < 8) { write_error(err, err_size, "frames must be at least 8x8"); return nullptr; }
         auto *analyzer = new hcv_scene_analyzer();
         analyzer->width = width;
         analyzer->height = height;
         return analyzer;
-    } catch (const std::exception &e) {
-        write_error(err, err_size, e.what());
-        return nullptr;
-    } catch (...) {
-        write_error(err, err_size, "unknown OpenCV error");
-        return nullptr;
-    }
+    });
 }
 
 extern "C" void hcv_scene_analyzer_destroy(hcv_scene_analyzer *analyzer) { delete analyzer; }
 
 extern "C" int hcv_scene_analyzer_push(hcv_scene_analyzer *analyzer, const uint8_t *bgr, int stride,
                                        hcv_scene_frame *out, char *err, size_t err_size) {
-    return guarded(err, err_size, [&]() -> int {
+    return guarded(err, err_size, -1, [&]() -> int {
         if (analyzer == nullptr || bgr == nullptr || out == nullptr || stride < analyzer->width * 3) {
             write_error(err, err_size, "invalid frame geometry");
             return -1;
@@ -216,7 +193,7 @@ extern "C" int hcv_scene_analyzer_push(hcv_scene_analyzer *analyzer, const uint8
 
 extern "C" int hcv_scene_analyzer_finish(hcv_scene_analyzer *analyzer, hcv_scene_frame *out, int capacity,
                                          char *err, size_t err_size) {
-    return guarded(err, err_size, [&]() -> int {
+    return guarded(err, err_size, -1, [&]() -> int {
         if (analyzer == nullptr || (out == nullptr && capacity > 0)) { write_error(err, err_size, "invalid arguments"); return -1; }
         int written = 0;
         while (analyzer->emitted < analyzer->pushed && written < capacity) {

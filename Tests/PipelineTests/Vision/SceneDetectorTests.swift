@@ -22,8 +22,7 @@ struct SceneDetectorTests {
         var series = Self.still(100)
         Self.cut(&series, at: 40)
         Self.cut(&series, at: 70)
-        for detector in [ContentDetector(minimumSceneLength: 15), HistogramDetector(minimumSceneLength: 15),
-                         HashDetector(minimumSceneLength: 15)] as [any SceneDetector] {
+        for detector in ScoreCutDetector.Score.allCases.map({ ScoreCutDetector($0, minimumSceneLength: 15) }) {
             #expect(detector.boundaries(in: series).map(\.frame) == [40, 70], "\(detector.name)")
             #expect(detector.boundaries(in: series).allSatisfy { $0.kind == .cut })
         }
@@ -42,7 +41,7 @@ struct SceneDetectorTests {
         series[0] = FrameFeatures(frame: 0)
         series[45].hueDelta = 100; series[45].saturationDelta = 100; series[45].valueDelta = 100
         #expect(AdaptiveDetector(minimumSceneLength: 15).boundaries(in: series).map(\.frame) == [45])
-        #expect(ContentDetector(minimumSceneLength: 15).boundaries(in: series).count > 1, "the plain content detector is fooled")
+        #expect(ScoreCutDetector(.content, minimumSceneLength: 15).boundaries(in: series).count > 1, "the plain content detector is fooled")
     }
 
     @Test func aRunOfDarkFramesIsOneFadeCutHalfwayThrough() {
@@ -92,7 +91,7 @@ struct SceneDetectorTests {
         series[32].crossDistance = 2
         Self.cut(&series, at: 70)
         #expect(CombinedDetector(minimumSceneLength: 15).boundaries(in: series).map(\.frame) == [70])
-        #expect(ContentDetector(minimumSceneLength: 15).boundaries(in: series).map(\.frame) == [30, 70], "fooled by the flash")
+        #expect(ScoreCutDetector(.content, minimumSceneLength: 15).boundaries(in: series).map(\.frame) == [30, 70], "fooled by the flash")
     }
 
     @Test func scenesCoverTheSourceWithoutOverlap() {

@@ -27,7 +27,7 @@ public struct CombinedDetector: SceneDetector {
          "fade_level": fadeLevel, "minimum_blend": minimumBlend, "minimum_scene_length": Double(minimumSceneLength)]
     }
 
-    public init(cutRatio: Double = 4, cutMargin: Double = 1.2, cutMinimumStep: Double = 8, cutPersistence: Double = 0.5, fadeLevel: Double = 12,
+    public init(cutRatio: Double = 4, cutMargin: Double = 1.2, cutMinimumStep: Double = 8, cutPersistence: Double = 0.5, fadeLevel: Double = ThresholdDetector.defaultLevel,
                 minimumBlend: Double = 12, minimumSceneLength: Int) {
         self.cutRatio = cutRatio
         self.cutMargin = cutMargin

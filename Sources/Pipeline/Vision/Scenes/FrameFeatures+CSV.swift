@@ -4,8 +4,6 @@ import Foundation
 /// --features`). Window columns are `change_W` and `residual_W` per half-width W; empty
 /// where the window does not fit.
 extension FrameFeatures {
-    public static let windowHalfWidths = [3, 6, 9, 12]
-
     public static var csvHeader: String {
         (["frame", "hue", "saturation", "value", "hsv", "edges", "histogram", "hash", "intensity", "step", "cross"]
          + windowHalfWidths.flatMap { ["change_\($0)", "residual_\($0)"] }).joined(separator: ",")

@@ -75,7 +75,7 @@ public struct GradualDetector: SceneDetector {
             guard isPeak else { continue }
             let span = around
             let darkest = span.map { features[$0].intensity }.min() ?? 255
-            found.append(SceneBoundary(frame: i, kind: darkest < ThresholdDetector(minimumSceneLength: 1).level ? .fade : .dissolve,
+            found.append(SceneBoundary(frame: i, kind: darkest < ThresholdDetector.defaultLevel ? .fade : .dissolve,
                                        start: span.lowerBound, end: span.upperBound))
         }
         return found

@@ -29,13 +29,10 @@ public enum SceneDetectors {
         let minimum = MinimumSceneLength.defaultFrames(framesPerSecond: framesPerSecond)
         switch name {
         case "default": return CombinedDetector(minimumSceneLength: minimum)
-        case "content": return ContentDetector(minimumSceneLength: minimum)
         case "adaptive": return AdaptiveDetector(minimumSceneLength: minimum)
         case "threshold": return ThresholdDetector(minimumSceneLength: minimum)
-        case "histogram": return HistogramDetector(minimumSceneLength: minimum)
-        case "hash": return HashDetector(minimumSceneLength: minimum)
         case "gradual": return GradualDetector(minimumSceneLength: minimum)
-        default: return nil
+        default: return ScoreCutDetector.Score(rawValue: name).map { ScoreCutDetector($0, minimumSceneLength: minimum) }
         }
     }
 }

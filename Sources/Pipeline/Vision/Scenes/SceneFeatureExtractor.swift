@@ -49,12 +49,14 @@ final class SceneFeatureExtractor {
         return records.prefix(Int(written)).map(Self.features)
     }
 
+    /// The shim's window half-widths (`hcv_scene_window_half_widths`), read once.
+    static let halfWidths: [Int] = withUnsafeBytes(of: hcv_scene_window_half_widths) { $0.bindMemory(to: Int32.self).map(Int.init) }
+
     private static func features(_ r: hcv_scene_frame) -> FrameFeatures {
-        let halfWidths = withUnsafeBytes(of: hcv_scene_window_half_widths) { Array($0.bindMemory(to: Int32.self)) }
         let changes = withUnsafeBytes(of: r.window_change) { Array($0.bindMemory(to: Double.self)) }
         let residuals = withUnsafeBytes(of: r.window_residual) { Array($0.bindMemory(to: Double.self)) }
         let windows = (0..<Int(HCV_SCENE_WINDOWS)).compactMap { i -> FrameFeatures.Window? in
-            changes[i] < 0 ? nil : FrameFeatures.Window(halfWidth: Int(halfWidths[i]), change: changes[i], residual: residuals[i])
+            changes[i] < 0 ? nil : FrameFeatures.Window(halfWidth: halfWidths[i], change: changes[i], residual: residuals[i])
         }
         func previous(_ value: Double) -> Double { max(value, 0) }
         return FrameFeatures(

@@ -7,7 +7,10 @@ public struct ThresholdDetector: SceneDetector {
     public var name: String { "threshold" }
     public var parameters: [String: Double] { ["level": level, "minimum_scene_length": Double(minimumSceneLength)] }
 
-    public init(level: Double = 12, minimumSceneLength: Int) {
+    /// PySceneDetect's default: mean intensity under 12 of 255 is black.
+    public static let defaultLevel = 12.0
+
+    public init(level: Double = defaultLevel, minimumSceneLength: Int) {
         self.level = level
         self.minimumSceneLength = minimumSceneLength
     }
