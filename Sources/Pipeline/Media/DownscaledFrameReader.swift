@@ -4,8 +4,8 @@ import CFFmpeg
 /// detection). Frames come out in presentation order, numbered from 0 as decoded, which on
 /// a proxy (constant rate, every frame present) is the source's frame number.
 ///
-/// Isolated corrupt packets are skipped like the ffmpeg CLI skips them; a stream that is
-/// mostly corrupt throws `.undecodable`.
+/// Corrupt packets are forgiven as `CorruptPacketTolerance` says; past that it throws
+/// `.undecodable`.
 final class DownscaledFrameReader {
     let width: Int
     let height: Int
@@ -22,14 +22,13 @@ final class DownscaledFrameReader {
     private let decoded = MediaFrame()
     private let scaled = MediaFrame()
     private var draining = false
-    private var packets = 0
-    private var decodeErrors = 0
-    private var firstDecodeError: Int32 = 0
+    private var tolerance: CorruptPacketTolerance
 
     /// Opens `path`; frames come out `width` pixels wide (even), the height following the
     /// display aspect (even, at least 8).
     init(path: String, width requestedWidth: Int = 160) throws(MediaError) {
         input = try InputFile(path: path)
+        tolerance = CorruptPacketTolerance(path: path)
         guard let index = input.bestStream(AVMEDIA_TYPE_VIDEO) else { throw .noVideoStream(path: path) }
         if input.isStillImage(stream: index) { throw .undecodable(path: path, reason: "it holds a still image, not a video") }
         videoIndex = index
@@ -59,31 +58,21 @@ final class DownscaledFrameReader {
                 scaled.copyPackedPixels(into: &buffer, rowBytes: width * 3)
                 return true
             case .error(let code):
-                try noteDecodeError(code)
+                try tolerance.note(code)
                 if draining { return false }
             case .needMore:
                 if draining { return false }
             }
             if try input.readPacket(into: packet) {
                 guard packet.streamIndex == videoIndex else { continue }
-                packets += 1
+                tolerance.packets += 1
                 let sent = decoder.send(packet)
                 packet.unref()
-                if sent < 0, sent != heaters_AVERROR(EAGAIN) { try noteDecodeError(sent) }
+                if sent < 0, sent != heaters_AVERROR(EAGAIN) { try tolerance.note(sent) }
             } else {
                 _ = decoder.send(nil)
                 draining = true
             }
-        }
-    }
-
-    private func noteDecodeError(_ code: Int32) throws(MediaError) {
-        if code == heaters_AVERROR(ENOMEM) { try MediaError.throwIfFail(code, "decoding \(input.path)") }
-        decodeErrors += 1
-        if decodeErrors == 1 { firstDecodeError = code }
-        if decodeErrors > max(10, packets / 20) {
-            throw .undecodable(path: input.path, reason: "\(decodeErrors) corrupt video packets of \(packets) "
-                               + "(first: \(MediaError.message(for: firstDecodeError)))")
         }
     }
 }

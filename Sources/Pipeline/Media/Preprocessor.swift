@@ -118,9 +118,7 @@ public enum Preprocessor {
         var written: Int64 = 0
         let expectedFrames = (input.durationSeconds(stream: videoIndex) ?? 0) * frameRate.doubleValue
         var lastReported = -1.0
-        var videoPackets = 0
-        var decodeErrors = 0
-        var firstDecodeError: Int32 = 0
+        var tolerance = CorruptPacketTolerance(path: path)
 
         func emit(_ frame: MediaFrame) throws(MediaError) {
             try goldVideo.send(try goldScaler.conformed(frame, using: converted), pts: written)
@@ -138,25 +136,13 @@ public enum Preprocessor {
             }
         }
 
-        func noteDecodeError(_ code: Int32) throws(MediaError) {
-            // Like the ffmpeg CLI, an isolated corrupt packet is skipped; a stream that is
-            // mostly corrupt, or out of memory, fails the pass.
-            if code == heaters_AVERROR(ENOMEM) { try MediaError.throwIfFail(code, "decoding \(path)") }
-            decodeErrors += 1
-            if decodeErrors == 1 { firstDecodeError = code }
-            if decodeErrors > max(10, videoPackets / 20) {
-                throw .undecodable(path: path, reason: "\(decodeErrors) corrupt video packets of \(videoPackets) "
-                                   + "(first: \(MediaError.message(for: firstDecodeError)))")
-            }
-        }
-
         func drainVideo() throws(MediaError) {
             while true {
                 switch videoDecoder.receive(into: decoded) {
                 case .needMore: return
                 case .error(let code):
                     // Return to feeding packets: a decoder that keeps failing must not spin here.
-                    try noteDecodeError(code)
+                    try tolerance.note(code)
                     return
                 case .frame: break
                 }
@@ -210,9 +196,9 @@ public enum Preprocessor {
 
         while try input.readPacket(into: packet) {
             if packet.streamIndex == videoIndex {
-                videoPackets += 1
+                tolerance.packets += 1
                 let sent = videoDecoder.send(packet)
-                if sent < 0 { try noteDecodeError(sent) }
+                if sent < 0 { try tolerance.note(sent) }
                 try drainVideo()
             } else if packet.streamIndex == audioIndex, let audioDecoder {
                 let sent = audioDecoder.send(packet)
@@ -227,7 +213,7 @@ public enum Preprocessor {
             try drainAudio(final: true)
         }
         guard written > 0 else {
-            let reason = decodeErrors > 0 ? MediaError.message(for: firstDecodeError) : "no video frames decoded"
+            let reason = tolerance.errors > 0 ? MediaError.message(for: tolerance.firstError) : "no video frames decoded"
             throw .undecodable(path: path, reason: reason)
         }
         // Demuxers often end quietly at a truncation or a mangled cluster; a pass that covers
