@@ -12,9 +12,7 @@ enum DetectScenesStage {
               let key = try? StorageKey(proxy.key) else {
             throw PermanentFailure("source \(id) has no proxy to detect scenes in")
         }
-        let folder = services.scratch.appendingPathComponent("detect-\(id)-\(context.job.attempt)")
-        try? FileManager.default.removeItem(at: folder)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try context.freshScratchFolder("detect")
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = try storage.readableFile(key: key, downloadingTo: folder.appendingPathComponent("proxy.mp4"))
         context.progress(0.05)

@@ -15,9 +15,7 @@ enum DownloadStage {
         guard let source = try SourceVideoQueries.submitted(services.database, id: context.job.subjectID) else {
             throw PermanentFailure("source video \(context.job.subjectID) no longer exists")
         }
-        let folder = services.scratch.appendingPathComponent("download-\(source.id)-\(context.job.attempt)")
-        try? FileManager.default.removeItem(at: folder)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try context.freshScratchFolder("download")
         defer { try? FileManager.default.removeItem(at: folder) }
 
         var file: URL

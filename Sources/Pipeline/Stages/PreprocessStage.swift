@@ -12,9 +12,7 @@ enum PreprocessStage {
         guard let original = try SourceVideoQueries.originalKey(services.database, id: id).flatMap({ try? StorageKey($0) }) else {
             throw PermanentFailure("source \(id) has no stored original to preprocess")
         }
-        let folder = services.scratch.appendingPathComponent("preprocess-\(id)-\(context.job.attempt)")
-        try? FileManager.default.removeItem(at: folder)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try context.freshScratchFolder("preprocess")
         defer { try? FileManager.default.removeItem(at: folder) }
 
         let input = try storage.readableFile(

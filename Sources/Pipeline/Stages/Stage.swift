@@ -51,6 +51,18 @@ public struct StageContext: Sendable {
     public let isCancelled: @Sendable () -> Bool
 }
 
+extension StageContext {
+    /// An empty folder for this attempt's files, `<scratch>/<label>-<subject>-<attempt>`
+    /// (whatever an earlier run of the same attempt left there is removed). The caller
+    /// removes it when done; folders of dead processes are swept at start-up.
+    public func freshScratchFolder(_ label: String) throws -> URL {
+        let folder = services.scratch.appendingPathComponent("\(label)-\(job.subjectID)-\(job.attempt)")
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+}
+
 /// Structured result stored on the job row (JSON text).
 public struct StageResult: Sendable {
     public var json: String
