@@ -14,8 +14,6 @@ using hcv::guarded;
 using hcv::write_error;
 
 namespace {
-constexpr int kHalfWidths[HCV_SCENE_WINDOWS] = {3, 6, 9, 12};  // ascending
-constexpr int kMaxHalf = kHalfWidths[HCV_SCENE_WINDOWS - 1];   // records wait this many frames for their windows
 constexpr int kCrossSpan = 4;         // frames on each side of a cut compared across it (a flash is shorter)
 constexpr int kThumbWidth = 32;       // thumbnails: small enough that noise and small motion average out
 constexpr int kThumbHeight = 18;
@@ -35,16 +33,17 @@ struct Held {
 };
 }
 
-const int hcv_scene_window_half_widths[HCV_SCENE_WINDOWS] = {kHalfWidths[0], kHalfWidths[1], kHalfWidths[2], kHalfWidths[3]};
-
 struct hcv_scene_analyzer {
     int width, height;
+    int halfWidths[HCV_SCENE_WINDOWS];
+    int delay;                        // a record waits for this many later frames (its windows, the cross span)
+    int reach;                        // and needs this many earlier ones
     int64_t pushed = 0;
     int64_t emitted = 0;
     cv::Mat previousHSV, previousEdges;
     std::array<float, kHueBins + kSatBins + kValBins> previousHistogram{};
     uint64_t previousHash = 0;
-    std::deque<Held> held;            // frames emitted - kMaxHalf … pushed - 1 (those still needed)
+    std::deque<Held> held;            // frames emitted - reach … pushed - 1 (those still needed)
     int64_t heldFirst = 0;            // frame number of held.front()
     cv::Mat hsv, gray, edges, dilated, small, dctInput, dct;
     cv::Mat dilateKernel = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3));
@@ -139,7 +138,7 @@ struct hcv_scene_analyzer {
         }
         const std::vector<float> &mid = at(c).thumb;
         for (int i = 0; i < HCV_SCENE_WINDOWS; ++i) {
-            int w = kHalfWidths[i];
+            int w = halfWidths[i];
             if (c - w < heldFirst || c - w < 0 || c + w >= pushed) continue;
             const std::vector<float> &a = at(c - w).thumb, &b = at(c + w).thumb;
             double change = 0, residual = 0;
@@ -153,16 +152,26 @@ struct hcv_scene_analyzer {
     }
 
     void forget() {
-        while (!held.empty() && heldFirst < emitted - kMaxHalf - 1) { held.pop_front(); ++heldFirst; }
+        while (!held.empty() && heldFirst < emitted - reach) { held.pop_front(); ++heldFirst; }
     }
 };
 
-extern "C" hcv_scene_analyzer *hcv_scene_analyzer_create(int width, int height, char *err, size_t err_size) {
+extern "C" hcv_scene_analyzer *hcv_scene_analyzer_create(int width, int height, const int half_widths[HCV_SCENE_WINDOWS],
+                                                         char *err, size_t err_size) {
     return guarded(err, err_size, static_cast<hcv_scene_analyzer *>(nullptr), [&]() -> hcv_scene_analyzer * {
         if (width < 8 || height < 8) { write_error(err, err_size, "frames must be at least 8x8"); return nullptr; }
+        for (int i = 0; i < HCV_SCENE_WINDOWS; ++i) {
+            if (half_widths == nullptr || half_widths[i] < 1 || (i > 0 && half_widths[i] <= half_widths[i - 1])) {
+                write_error(err, err_size, "window half-widths must be at least 1 and ascending");
+                return nullptr;
+            }
+        }
         auto *analyzer = new hcv_scene_analyzer();
         analyzer->width = width;
         analyzer->height = height;
+        std::copy(half_widths, half_widths + HCV_SCENE_WINDOWS, analyzer->halfWidths);
+        analyzer->delay = std::max(half_widths[HCV_SCENE_WINDOWS - 1], kCrossSpan - 1);
+        analyzer->reach = std::max(half_widths[HCV_SCENE_WINDOWS - 1], kCrossSpan) + 1;
         return analyzer;
     });
 }
@@ -182,7 +191,7 @@ extern "C" int hcv_scene_analyzer_push(hcv_scene_analyzer *analyzer, const uint8
         analyzer->analyse(frame, next.record, next.thumb);
         analyzer->held.push_back(std::move(next));
         analyzer->pushed++;
-        int64_t ready = analyzer->pushed - 1 - kMaxHalf;  // every window of this frame is now complete
+        int64_t ready = analyzer->pushed - 1 - analyzer->delay;  // every window of this frame is now complete
         if (ready < analyzer->emitted) return 0;
         analyzer->complete(ready, *out);
         analyzer->emitted = ready + 1;

@@ -21,6 +21,20 @@ import Testing
         }
     }
 
+    @Test func onAnAllIntraVideoEveryThirdFrameFindsTheSameCutsAsEveryFrame() throws {
+        let dir = try Self.folder("scenes-stride")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = try SceneFixtures.hardCuts(at: dir.appendingPathComponent("intra.mp4"), count: 6, seconds: 2, allIntra: true)
+        let sampled = try SceneDetection.run(path: file.path)
+        let everyFrame = try SceneDetection.run(path: file.path, stride: 1)
+        #expect(sampled.parameters["stride"] == Double(SceneDetection.defaultStride))
+        #expect(everyFrame.parameters["stride"] == 1)
+        #expect(sampled.features.count == (300 + SceneDetection.defaultStride - 1) / SceneDetection.defaultStride)
+        #expect(sampled.frameCount == 300)
+        #expect(sampled.boundaries.map(\.frame) == [50, 100, 150, 200, 250])
+        #expect(everyFrame.boundaries.map(\.frame) == [50, 100, 150, 200, 250])
+    }
+
     @Test func dissolvesFadesAndCutsEachFoundOnceByTheDefault() throws {
         let dir = try Self.folder("scenes-mixed")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -53,7 +53,8 @@ struct DetectCommand: AsyncParsableCommand {
             }
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             if let features {
-                let lines = [FrameFeatures.csvHeader] + detection.features.map(\.csvRow)
+                let widths = FrameFeatures.windowHalfWidths(of: detection.features)
+                let lines = [FrameFeatures.csvHeader(windowHalfWidths: widths)] + detection.features.map { $0.csvRow(windowHalfWidths: widths) }
                 try (lines.joined(separator: "\n") + "\n").write(toFile: features, atomically: true, encoding: .utf8)
             }
             if json {

@@ -12,9 +12,8 @@
 extern "C" {
 #endif
 
-/// Half-widths (in frames) of the windows the gradual-transition features look across.
+/// How many windows (of different half-widths) the gradual-transition features look across.
 #define HCV_SCENE_WINDOWS 4
-extern const int hcv_scene_window_half_widths[HCV_SCENE_WINDOWS];
 
 /// What one frame looks like next to its neighbours. Differences use a 0…255 scale (mean
 /// absolute difference of 8-bit values) unless said otherwise; -1 means "not defined here"
@@ -34,8 +33,10 @@ typedef struct hcv_scene_frame {
 
 typedef struct hcv_scene_analyzer hcv_scene_analyzer;
 
-/// An analyzer for frames of `width`×`height` BGR24. Returns NULL with a message in err.
-hcv_scene_analyzer *hcv_scene_analyzer_create(int width, int height, char *err, size_t err_size);
+/// An analyzer for frames of `width`×`height` BGR24 whose windows have `half_widths`
+/// (in frames as pushed, ascending, at least 1). Returns NULL with a message in err.
+hcv_scene_analyzer *hcv_scene_analyzer_create(int width, int height, const int half_widths[HCV_SCENE_WINDOWS],
+                                              char *err, size_t err_size);
 void hcv_scene_analyzer_destroy(hcv_scene_analyzer *analyzer);
 
 /// Adds the next frame (rows `stride` bytes apart). The window features of a frame need

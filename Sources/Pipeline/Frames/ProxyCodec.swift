@@ -53,7 +53,13 @@ public final class SingleFrameDecoder: @unchecked Sendable {
     private let frame: UnsafeMutablePointer<AVFrame>
     private let packet: UnsafeMutablePointer<AVPacket>
     private var scaler: OpaquePointer?
-    private var scalerKey: (Int32, Int32, Int32, Int, Int) = (0, 0, 0, 0, 0)
+    private var scalerKey = ScalerKey(width: 0, height: 0, format: 0, outWidth: 0, outHeight: 0, outFormat: 0)
+
+    private struct ScalerKey: Equatable {
+        var width, height, format: Int32
+        var outWidth, outHeight: Int
+        var outFormat: Int32
+    }
 
     public init(header: FrameIndex.Header) throws {
         guard let codec = avcodec_find_decoder_by_name(header.codec) else {
@@ -94,7 +100,15 @@ public final class SingleFrameDecoder: @unchecked Sendable {
     /// Decodes one packet's bytes and scales the picture to `width`×`height` RGB24.
     public func decode(_ bytes: Data, width: Int, height: Int) throws -> PixelBuffer {
         try decodeFrame(bytes)
-        return try scale(width: width, height: height)
+        return PixelBuffer(width: width, height: height, rgb: try scale(
+            width: width, height: height, format: AV_PIX_FMT_RGB24, flags: SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT))
+    }
+
+    /// Decodes one packet's bytes into packed BGR24 at `width`×`height`, scaled by area
+    /// averaging: what scene analysis reads, cheaper than `decode`'s display-quality scaling.
+    public func decodeForAnalysis(_ bytes: Data, width: Int, height: Int) throws -> [UInt8] {
+        try decodeFrame(bytes)
+        return try scale(width: width, height: height, format: AV_PIX_FMT_BGR24, flags: SWS_AREA)
     }
 
     /// Decodes one packet's bytes into the decoder's own pixel format, planes packed one
@@ -131,12 +145,13 @@ public final class SingleFrameDecoder: @unchecked Sendable {
         try MediaError.throwIfFail(avcodec_receive_frame(context, frame), "receive frame")
     }
 
-    private func scale(width: Int, height: Int) throws -> PixelBuffer {
-        let key = (frame.pointee.width, frame.pointee.height, frame.pointee.format, width, height)
+    private func scale(width: Int, height: Int, format: AVPixelFormat, flags: Int32) throws -> [UInt8] {
+        let key = ScalerKey(width: frame.pointee.width, height: frame.pointee.height, format: frame.pointee.format,
+                            outWidth: width, outHeight: height, outFormat: format.rawValue)
         if scaler == nil || scalerKey != key {
             sws_freeContext(scaler)
             scaler = sws_getContext(frame.pointee.width, frame.pointee.height, AVPixelFormat(frame.pointee.format),
-                                    Int32(width), Int32(height), AV_PIX_FMT_RGB24, SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nil, nil, nil)
+                                    Int32(width), Int32(height), format, flags, nil, nil, nil)
             scalerKey = key
         }
         guard let scaler, let output = av_frame_alloc() else { throw outOfMemory() }
@@ -144,22 +159,18 @@ public final class SingleFrameDecoder: @unchecked Sendable {
         defer { av_frame_free(&doomed) }
         output.pointee.width = Int32(width)
         output.pointee.height = Int32(height)
-        output.pointee.format = AV_PIX_FMT_RGB24.rawValue
+        output.pointee.format = format.rawValue
         try MediaError.throwIfFail(sws_scale_frame(scaler, output, frame), "scale frame")
         let stride = Int(output.pointee.linesize.0)
-        var rgb = [UInt8](repeating: 0, count: width * height * 3)
+        var pixels = [UInt8](repeating: 0, count: width * height * 3)
         guard let source = output.pointee.data.0 else { throw outOfMemory() }
-        rgb.withUnsafeMutableBytes { target in
+        pixels.withUnsafeMutableBytes { target in
             for row in 0..<height {
                 memcpy(target.baseAddress! + row * width * 3, source + row * stride, width * 3)
             }
         }
-        return PixelBuffer(width: width, height: height, rgb: rgb)
+        return pixels
     }
-}
-
-private func != (a: (Int32, Int32, Int32, Int, Int), b: (Int32, Int32, Int32, Int, Int)) -> Bool {
-    a.0 != b.0 || a.1 != b.1 || a.2 != b.2 || a.3 != b.3 || a.4 != b.4
 }
 
 private func outOfMemory() -> MediaError {

@@ -49,7 +49,8 @@ struct SceneDetectorTests {
         for i in 40...49 { series[i].intensity = 3 }
         for i in 0...5 { series[i].intensity = 2 }  // opening in black is no boundary
         let found = ThresholdDetector(minimumSceneLength: 15).boundaries(in: series)
-        #expect(found == [SceneBoundary(frame: 45, kind: .fade, start: 40, end: 49)])
+        // The span reaches out over the ramps: here one frame each way, from the still shot.
+        #expect(found == [SceneBoundary(frame: 45, kind: .fade, start: 39, end: 50)])
     }
 
     /// Windows of a linear blend from shot A to shot B over frames 40…54 whose shots are
@@ -108,5 +109,21 @@ struct SceneDetectorTests {
             #expect(SceneDetectors.named(entry.name, framesPerSecond: 25)?.name == entry.name)
         }
         #expect(SceneDetectors.named("magic", framesPerSecond: 25) == nil)
+    }
+
+    @Test func aCutFoundOnEveryThirdFrameIsPlacedOnTheFrameThatChanges() {
+        // Frames 60…66 of 16×9 BGR: two flat shots, the picture changing at frame 64.
+        let frames = (60...66).map { n in [UInt8](repeating: n < 64 ? 40 : 200, count: 16 * 9 * 3) }
+        #expect(CutRefinement.largestStep(in: frames, first: 60, width: 16, height: 9) == 64)
+        // Noise on single pixels inside a shot outweighs nothing once averaged into thumbnails.
+        var noisy = frames
+        noisy[1][0] = 255; noisy[2][0] = 0
+        #expect(CutRefinement.largestStep(in: noisy, first: 60, width: 16, height: 9) == 64)
+    }
+
+    @Test func windowsKeepTheirSpanInFramesWhenOnlyEveryKthFrameIsAnalysed() {
+        #expect(SceneFeatureExtractor.halfWidths(stride: 1) == [3, 6, 9, 12])
+        #expect(SceneFeatureExtractor.halfWidths(stride: 3) == [1, 2, 3, 4])
+        #expect(SceneFeatureExtractor.halfWidths(stride: 6) == [1, 2, 3, 4], "at least one analysed frame each, ascending")
     }
 }

@@ -56,9 +56,6 @@ public struct FrameFeatures: Sendable, Equatable, Codable {
         self.windows = windows
     }
 
-    /// The half-widths of the windows the feature pass compares across, smallest first.
-    public static var windowHalfWidths: [Int] { SceneFeatureExtractor.halfWidths }
-
     /// PySceneDetect's content score with its default weights: the mean of the hue,
     /// saturation and value deltas.
     public var hsvScore: Double { (hueDelta + saturationDelta + valueDelta) / 3 }

@@ -27,11 +27,12 @@ public struct GradualDetector: SceneDetector {
         var halfWidth: Int
     }
 
-    /// Each frame's best window. A window's score at frame `i` is the lowest of its raw
-    /// scores at `i − 1`, `i` and `i + 1`: a dissolve's score changes smoothly from frame to
-    /// frame, while a flash at one end of a window lifts it for a single frame only.
+    /// Each frame's best window. A window's score at frame `i` is its raw score there, but no
+    /// more than the better of its neighbours' (`i − 1`, `i + 1`): a dissolve's score changes
+    /// smoothly from frame to frame, while a flash at one end of a window lifts it at a single
+    /// frame only.
     static func blends(_ features: [FrameFeatures]) -> [Blend?] {
-        let halfWidths = FrameFeatures.windowHalfWidths
+        let halfWidths = FrameFeatures.windowHalfWidths(of: features)
         let raw: [[Double?]] = features.indices.map { i in
             halfWidths.map { w in
                 guard let window = features[i].windows.first(where: { $0.halfWidth == w }) else { return nil }
@@ -43,8 +44,10 @@ public struct GradualDetector: SceneDetector {
         return features.indices.map { i in
             var best: Blend?
             for (k, w) in halfWidths.enumerated() {
-                let around = (i - 1...i + 1).map { raw.indices.contains($0) ? raw[$0][k] : nil }
-                guard around.allSatisfy({ $0 != nil }), let score = around.compactMap({ $0 }).min() else { continue }
+                guard let here = raw[i][k] else { continue }
+                let neighbours = [i - 1, i + 1].compactMap { raw.indices.contains($0) ? raw[$0][k] : nil }
+                guard let lasting = neighbours.max() else { continue }
+                let score = min(here, lasting)
                 if best == nil || score > best!.score { best = Blend(score: score, halfWidth: w) }
             }
             return best

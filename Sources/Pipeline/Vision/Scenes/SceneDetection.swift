@@ -8,28 +8,54 @@ public struct SceneDetection: Sendable {
     public var framesPerSecond: Double
     public var boundaries: [SceneBoundary]
     public var scenes: [Scene]
-    /// What the detector read, frame by frame.
+    /// What the detector read: one per analysed frame (`features[i]` is frame `i × stride`).
     public var features: [FrameFeatures]
     /// Seconds spent decoding and analysing (the feature pass plus the detector).
     public var elapsedSeconds: Double
 
-    /// Detects the scenes of `path` with the detector called `detectorName`.
+    /// Frames between the frames a detection of an all-intra video analyses: a proxy's frames
+    /// each decode alone, so reading one in `defaultStride` costs 1/`defaultStride` of the
+    /// decoding; cuts are then placed on the exact frame by decoding the frames in between.
+    public static let defaultStride = 3
+
+    /// Detects the scenes of `path` with the detector called `detectorName`. `stride` applies
+    /// to all-intra videos; others are analysed frame by frame.
     public static func run(path: String, detector detectorName: String = SceneDetectors.defaultName,
+                           stride: Int = defaultStride,
                            progress: (Double) -> Void = { _ in }, isCancelled: () -> Bool = { false }) throws -> SceneDetection {
         guard SceneDetectors.catalogue.contains(where: { $0.name == detectorName }) else {
             throw UnknownDetector(name: detectorName)
         }
         let started = ContinuousClock.now
-        let pass = try SceneFeaturePass.run(path: path, progress: progress, isCancelled: isCancelled)
-        guard let detector = SceneDetectors.named(detectorName, framesPerSecond: pass.framesPerSecond) else {
+        // Not all-intra (or not readable that way): the sequential pass says what is wrong.
+        let reader = stride > 1 ? try? AnalysisFrameReader(path: path) : nil
+        let pass = try reader.map { try SceneFeaturePass.run(reader: $0, stride: stride, progress: progress, isCancelled: isCancelled) }
+            ?? SceneFeaturePass.run(path: path, progress: progress, isCancelled: isCancelled)
+        // The detectors count in analysed frames: their rate is the video's over the stride.
+        guard let detector = SceneDetectors.named(detectorName, framesPerSecond: pass.framesPerSecond / Double(pass.stride)) else {
             throw UnknownDetector(name: detectorName)
         }
-        let boundaries = detector.boundaries(in: pass.features)
+        var boundaries = detector.boundaries(in: pass.features).map { found in
+            SceneBoundary(frame: found.frame * pass.stride, kind: found.kind, start: found.start * pass.stride,
+                          end: min(pass.frameCount - 1, found.end * pass.stride))
+        }
+        if let reader, pass.stride > 1 {
+            boundaries = try boundaries.map { boundary in
+                guard boundary.kind == .cut else { return boundary }
+                // The cut lies after the analysed frame before; one stride more in case the
+                // step there was the larger one (a cut just after a sampled frame).
+                let first = max(0, boundary.frame - 2 * pass.stride)
+                let frame = CutRefinement.largestStep(in: try reader.frames(Array(first...boundary.frame)), first: first,
+                                                      width: reader.width, height: reader.height)
+                return SceneBoundary(frame: frame, kind: .cut)
+            }
+        }
         let scenes = SceneList.scenes(cuttingAt: boundaries.map(\.frame), frameCount: pass.frameCount,
                                       framesPerSecond: pass.framesPerSecond)
         let elapsed = ContinuousClock.now - started
-        return SceneDetection(detector: detector.name, parameters: detector.parameters, frameCount: pass.frameCount,
-                              framesPerSecond: pass.framesPerSecond, boundaries: boundaries, scenes: scenes, features: pass.features,
+        return SceneDetection(detector: detector.name, parameters: detector.parameters.merging(["stride": Double(pass.stride)]) { $1 },
+                              frameCount: pass.frameCount, framesPerSecond: pass.framesPerSecond, boundaries: boundaries,
+                              scenes: scenes, features: pass.features,
                               elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 

@@ -8,12 +8,35 @@ final class SceneFeatureExtractor {
     let width: Int
     let height: Int
 
-    init(width: Int, height: Int) throws(VisionError) {
+    /// Window half-widths, in frames as pushed, ascending (`HCV_SCENE_WINDOWS` of them).
+    let halfWidths: [Int]
+
+    /// The windows of a pass over every frame: 3, 6, 9 and 12 frames each way.
+    static let everyFrameHalfWidths = [3, 6, 9, 12]
+
+    /// The same spans in frames when only every `stride`-th frame is pushed (at least one
+    /// analysed frame each, still ascending).
+    static func halfWidths(stride: Int) -> [Int] {
+        var widths: [Int] = []
+        for frames in everyFrameHalfWidths {
+            widths.append(max((widths.last ?? 0) + 1, Int((Double(frames) / Double(max(stride, 1))).rounded())))
+        }
+        return widths
+    }
+
+    init(width: Int, height: Int, halfWidths: [Int] = everyFrameHalfWidths) throws(VisionError) {
+        guard halfWidths.count == Int(HCV_SCENE_WINDOWS) else {
+            throw .opencv(operation: "hcv_scene_analyzer_create", message: "\(HCV_SCENE_WINDOWS) window half-widths are needed")
+        }
         var made: OpaquePointer?
+        let widths = halfWidths.map { Int32(clamping: $0) }
         try VisionError.throwIfFail("hcv_scene_analyzer_create") { error, size in
-            made = hcv_scene_analyzer_create(Int32(clamping: width), Int32(clamping: height), error, size)
+            made = widths.withUnsafeBufferPointer {
+                hcv_scene_analyzer_create(Int32(clamping: width), Int32(clamping: height), $0.baseAddress, error, size)
+            }
             return made == nil ? -1 : 0
         }
+        self.halfWidths = halfWidths
         analyzer = made!
         self.width = width
         self.height = height
@@ -33,7 +56,7 @@ final class SceneFeatureExtractor {
             }
             return written < 0 ? -1 : 0
         }
-        return written == 1 ? Self.features(record) : nil
+        return written == 1 ? features(record) : nil
     }
 
     /// The features still held back, after the last frame.
@@ -46,13 +69,10 @@ final class SceneFeatureExtractor {
             }
             return written < 0 ? -1 : 0
         }
-        return records.prefix(Int(written)).map(Self.features)
+        return records.prefix(Int(written)).map(features)
     }
 
-    /// The shim's window half-widths (`hcv_scene_window_half_widths`), read once.
-    static let halfWidths: [Int] = withUnsafeBytes(of: hcv_scene_window_half_widths) { $0.bindMemory(to: Int32.self).map(Int.init) }
-
-    private static func features(_ r: hcv_scene_frame) -> FrameFeatures {
+    private func features(_ r: hcv_scene_frame) -> FrameFeatures {
         let changes = withUnsafeBytes(of: r.window_change) { Array($0.bindMemory(to: Double.self)) }
         let residuals = withUnsafeBytes(of: r.window_residual) { Array($0.bindMemory(to: Double.self)) }
         let windows = (0..<Int(HCV_SCENE_WINDOWS)).compactMap { i -> FrameFeatures.Window? in

@@ -1,5 +1,5 @@
 /// Fades to and from black: a run of frames whose mean intensity is under `level` is one
-/// fade, and the new scene starts halfway through it (PySceneDetect's threshold detector
+/// fade (its span includes the ramps down and up), and the new scene starts halfway through the run (PySceneDetect's threshold detector
 /// with its default level and bias). A video that opens or ends dark has no boundary there.
 public struct ThresholdDetector: SceneDetector {
     public var level: Double
@@ -19,8 +19,24 @@ public struct ThresholdDetector: SceneDetector {
         MinimumSceneLength.apply(Self.darkRuns(features, level: level).compactMap { run in
             guard run.lowerBound > 0, run.upperBound < features.count - 1 else { return nil }
             return SceneBoundary(frame: (run.lowerBound + run.upperBound + 1) / 2, kind: .fade,
-                                 start: run.lowerBound, end: run.upperBound)
+                                 start: Self.rampStart(features, before: run.lowerBound),
+                                 end: Self.rampEnd(features, after: run.upperBound))
         }, frames: minimumSceneLength)
+    }
+
+    /// A fade's span reaches out over its ramps: back from the dark run while each earlier
+    /// frame is brighter than the next (the fade-out), forward while each later one is
+    /// brighter than the previous (the fade-in).
+    static func rampStart(_ features: [FrameFeatures], before first: Int) -> Int {
+        var start = first
+        while start > 0, features[start - 1].intensity > features[start].intensity { start -= 1 }
+        return start
+    }
+
+    static func rampEnd(_ features: [FrameFeatures], after last: Int) -> Int {
+        var end = last
+        while end < features.count - 1, features[end + 1].intensity > features[end].intensity { end += 1 }
+        return end
     }
 
     /// Maximal runs of frames darker than `level`.
