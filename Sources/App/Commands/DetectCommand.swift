@@ -14,7 +14,7 @@ struct DetectCommand: AsyncParsableCommand {
     @Option(help: "The detector (see below).") var detector = SceneDetectors.defaultName
     @Flag(help: "Print one JSON object: frames, fps, detector, elapsed seconds, scenes and boundaries.") var json = false
     @Flag(help: "Print the scenes as CSV: scene,start_frame,end_frame,start_seconds,end_seconds.") var csv = false
-    @Option(help: "Also write every frame's features as CSV to this file (for tuning detectors).") var features: String?
+    @Option(help: "Also write the features of every analysed frame as CSV to this file (for tuning detectors).") var features: String?
 
     struct Report: Encodable {
         var file: String
@@ -54,7 +54,12 @@ struct DetectCommand: AsyncParsableCommand {
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             if let features {
                 let widths = FrameFeatures.windowHalfWidths(of: detection.features)
-                let lines = [FrameFeatures.csvHeader(windowHalfWidths: widths)] + detection.features.map { $0.csvRow(windowHalfWidths: widths) }
+                // Rows name video frames; window widths stay in analysed frames.
+                let lines = [FrameFeatures.csvHeader(windowHalfWidths: widths)] + detection.features.map { features in
+                    var row = features
+                    row.frame *= detection.stride
+                    return row.csvRow(windowHalfWidths: widths)
+                }
                 try (lines.joined(separator: "\n") + "\n").write(toFile: features, atomically: true, encoding: .utf8)
             }
             if json {

@@ -26,7 +26,7 @@ final class AnalysisFrameReader: @unchecked Sendable {
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw MediaError.fileNotFound(path: path) }
         self.path = path
-        decoders = try (0..<max(1, count)).map { _ in try SingleFrameDecoder(header: index.header) }
+        decoders = try (0..<max(1, count)).map { _ in try SingleFrameDecoder(header: index.header, forAnalysis: true) }
     }
 
     deinit { close(descriptor) }

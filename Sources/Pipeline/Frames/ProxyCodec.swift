@@ -61,7 +61,10 @@ public final class SingleFrameDecoder: @unchecked Sendable {
         var outFormat: Int32
     }
 
-    public init(header: FrameIndex.Header) throws {
+    /// `forAnalysis` trades exactness for speed: the H.264 loop filter is skipped, which
+    /// leaves faint block edges that vanish once a frame is scaled down for scene analysis,
+    /// but never for frames a person sees or a test compares.
+    public init(header: FrameIndex.Header, forAnalysis: Bool = false) throws {
         guard let codec = avcodec_find_decoder_by_name(header.codec) else {
             throw MediaError.libav(operation: "find decoder \(header.codec)", code: heaters_AVERROR(ENOSYS), message: "no such decoder")
         }
@@ -75,6 +78,10 @@ public final class SingleFrameDecoder: @unchecked Sendable {
         context.pointee.height = Int32(header.height)
         context.pointee.pix_fmt = AVPixelFormat(header.pixelFormat)
         context.pointee.thread_count = 1  // one frame at a time: threads would only add latency
+        if forAnalysis {
+            context.pointee.skip_loop_filter = AVDISCARD_ALL
+            context.pointee.flags2 |= AV_CODEC_FLAG2_FAST
+        }
         if !header.extradata.isEmpty {
             let size = header.extradata.count
             guard let buffer = av_mallocz(size + Int(AV_INPUT_BUFFER_PADDING_SIZE))?.assumingMemoryBound(to: UInt8.self) else {

@@ -6,6 +6,8 @@ public struct SceneDetection: Sendable {
     public var parameters: [String: Double]
     public var frameCount: Int
     public var framesPerSecond: Double
+    /// Frames from one analysed frame to the next (1: every frame).
+    public var stride: Int
     public var boundaries: [SceneBoundary]
     public var scenes: [Scene]
     /// What the detector read: one per analysed frame (`features[i]` is frame `i × stride`).
@@ -54,7 +56,7 @@ public struct SceneDetection: Sendable {
                                       framesPerSecond: pass.framesPerSecond)
         let elapsed = ContinuousClock.now - started
         return SceneDetection(detector: detector.name, parameters: detector.parameters.merging(["stride": Double(pass.stride)]) { $1 },
-                              frameCount: pass.frameCount, framesPerSecond: pass.framesPerSecond, boundaries: boundaries,
+                              frameCount: pass.frameCount, framesPerSecond: pass.framesPerSecond, stride: pass.stride, boundaries: boundaries,
                               scenes: scenes, features: pass.features,
                               elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
