@@ -4,6 +4,17 @@ import PackageDescription
 /// Strict concurrency is the Swift 6 language mode's default; the flag keeps it explicit.
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
+/// The layer targets live in folders of `Sources/Pipeline`; the `Pipeline` target itself is
+/// what is left there (stages, stage table, dispatcher, wiring).
+let layerFolders = ["Domain", "Support", "Config", "Storage", "Media", "Vision", "Database", "Queue"]
+
+/// One target per layer, so a dependency the design forbids does not compile. The edges
+/// allowed between our own targets are in `scripts/check-layers`, which `make test` runs
+/// against this file; README's development section has the table.
+func layer(_ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
+    .target(name: name, dependencies: dependencies, path: "Sources/Pipeline/\(name)", swiftSettings: strict)
+}
+
 let package = Package(
     name: "Heaters",
     platforms: [.macOS(.v15)],
@@ -29,36 +40,55 @@ let package = Package(
         .systemLibrary(name: "COpenCV", pkgConfig: "opencv4", providers: [.apt(["libopencv-dev"])]),
         .target(name: "COpenCVShim", dependencies: ["COpenCV"]),
 
+        // The layers, innermost first.
+        layer("Domain"),
+        layer("Support", [
+            .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "SystemPackage", package: "swift-system"),
+        ]),
+        layer("Config", [.product(name: "TOMLKit", package: "TOMLKit")]),
+        layer("Storage", ["CCurl", "Config", "Support"]),
+        layer("Media", ["CFFmpeg", "Storage"]),
+        layer("Vision", ["COpenCVShim", "Media"]),
+        layer("Database", ["CLibPQ", "Domain", "Config", "Support"]),
+        layer("Queue", ["Database", "Domain", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Pipeline",
             dependencies: [
-                "CLibPQ", "CFFmpeg", "CCurl", "COpenCVShim",
+                "Domain", "Support", "Config", "Storage", "Media", "Vision", "Database", "Queue",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Subprocess", package: "swift-subprocess"),
-                .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
+            path: "Sources/Pipeline",
+            exclude: layerFolders,
             swiftSettings: strict
         ),
-        .target(
-            name: "TUI",
-            dependencies: ["Pipeline", "CNcursesw", "CChafa"],
-            swiftSettings: strict
-        ),
+        .target(name: "TUI", dependencies: ["Domain", "Media", "CNcursesw", "CChafa"], swiftSettings: strict),
         .executableTarget(
             name: "App",
             dependencies: [
-                "Pipeline", "TUI",
+                "Domain", "Support", "Config", "Storage", "Media", "Vision", "Database", "Queue", "Pipeline", "TUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"], swiftSettings: strict),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Pipeline"], swiftSettings: strict),
+
+        // Tests mirror the layers: pure tests per layer need nothing but their layer;
+        // IntegrationTests (real Postgres, media, S3 server, tmux) has a folder per layer.
+        .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: strict),
+        .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: strict),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"], swiftSettings: strict),
+        .testTarget(name: "MediaTests", dependencies: ["Media"], swiftSettings: strict),
+        .testTarget(name: "VisionTests", dependencies: ["Vision"], swiftSettings: strict),
+        .testTarget(name: "DatabaseTests", dependencies: ["Database"], swiftSettings: strict),
+        .testTarget(name: "QueueTests", dependencies: ["Queue"], swiftSettings: strict),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Domain"], swiftSettings: strict),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Domain"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Pipeline", "TUI", "App", "CChafa", "CCurl", "CFFmpeg", "COpenCVShim"],
+            dependencies: ["Domain", "Support", "Config", "Storage", "Media", "Vision", "Database", "Queue", "Pipeline",
+                           "TUI", "App", "CChafa", "CCurl", "CFFmpeg", "COpenCVShim"],
             swiftSettings: strict
         ),
     ],

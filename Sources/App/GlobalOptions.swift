@@ -1,6 +1,6 @@
 import ArgumentParser
+import Config
 import Foundation
-import Pipeline
 
 /// Options every command takes; they override the config file and the environment.
 struct GlobalOptions: ParsableArguments {

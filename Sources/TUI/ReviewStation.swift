@@ -1,14 +1,12 @@
 @preconcurrency import CNcursesw
 import Foundation
-import Pipeline
+import Domain
 
 /// The review station's screen. For now: the queue of clips pending review, loaded from the
 /// database on a background thread; `j`/`k` move, `r` reloads, `q` quits.
 @MainActor
 public final class ReviewStation {
-    public typealias QueueLoader = @Sendable () throws -> [QueueEntry]
-
-    private let loadQueue: QueueLoader
+    private let backend: any ReviewBackend
     private let wakeup: WakeupPipe
     private let delivered = Mailbox<Result<[QueueEntry], any Error>>()
 
@@ -17,8 +15,8 @@ public final class ReviewStation {
     private var status = "loading the queue…"
     private var loading = false
 
-    public init(loadQueue: @escaping QueueLoader) throws {
-        self.loadQueue = loadQueue
+    public init(backend: any ReviewBackend) throws {
+        self.backend = backend
         self.wakeup = try WakeupPipe()
     }
 
@@ -48,9 +46,9 @@ public final class ReviewStation {
     private func startLoading() {
         guard !loading else { return }
         loading = true
-        let load = loadQueue, wakeup = wakeup, slot = delivered
+        let backend = backend, wakeup = wakeup, slot = delivered
         Thread.detachNewThread {
-            let result = Result { try load() }
+            let result = Result { try backend.pendingClips() }
             slot.put(result)
             wakeup.wake()
         }

@@ -1,4 +1,4 @@
-import Pipeline
+import Domain
 import Testing
 @testable import TUI
 

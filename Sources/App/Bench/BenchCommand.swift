@@ -1,6 +1,8 @@
 import ArgumentParser
+import Config
 import Foundation
-import Pipeline
+import Media
+import Storage
 
 /// `heaters bench …`: developer benchmarks, each against its reference in the same run.
 /// Figures go into BENCHMARKS.md (see scripts/bench-media).

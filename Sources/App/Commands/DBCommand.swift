@@ -1,6 +1,7 @@
 import ArgumentParser
+import Database
 import Foundation
-import Pipeline
+import Support
 
 /// `heaters db …`: the database — the embedded cluster's life cycle and the schema.
 struct DBCommand: AsyncParsableCommand {
@@ -21,7 +22,7 @@ struct DBCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let database = try Database.forConfig(try global.load())
+                let database = try DatabaseServer.forConfig(try global.load())
                 _ = try await database.start()
                 print("database running: \(try database.displayURL())")
             }
@@ -34,7 +35,7 @@ struct DBCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                guard case .embedded(let server) = try Database.forConfig(try global.load()).location else {
+                guard case .embedded(let server) = try DatabaseServer.forConfig(try global.load()).location else {
                     throw CommandFailure("DATABASE_URL is set: heaters does not manage that server")
                 }
                 print(try await server.stop() ? "database stopped" : "database was not running")
@@ -49,7 +50,7 @@ struct DBCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let database = try Database.forConfig(try global.load())
+                let database = try DatabaseServer.forConfig(try global.load())
                 let report = try DatabaseStatusReport.gather(database)
                 if json { print(try report.jsonText()) } else { print(report.text) }
                 if !report.reachable { throw ExitCode(3) }
@@ -63,7 +64,7 @@ struct DBCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                print(try Database.forConfig(try global.load()).displayURL())
+                print(try DatabaseServer.forConfig(try global.load()).displayURL())
             }
         }
     }
@@ -78,7 +79,7 @@ struct DBCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let config = try global.load()
-                let database = try Database.forConfig(config)
+                let database = try DatabaseServer.forConfig(config)
                 let conninfo = try await database.start()
                 let psql: URL
                 if case .embedded(let server) = database.location {
@@ -107,7 +108,7 @@ struct DBCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let database = try Database.forConfig(try global.load())
+                let database = try DatabaseServer.forConfig(try global.load())
                 let connection = try PostgresConnection(conninfo: try await database.start())
                 let applied = try Migrator().migrate(connection)
                 let latest = Migration.all.last?.version ?? 0

@@ -1,5 +1,5 @@
+import Database
 import Foundation
-import Pipeline
 
 /// What `heaters db status` prints.
 struct DatabaseStatusReport: Encodable {
@@ -11,7 +11,7 @@ struct DatabaseStatusReport: Encodable {
     var latestVersion: Int
     var error: String?
 
-    static func gather(_ database: Database) throws -> DatabaseStatusReport {
+    static func gather(_ database: DatabaseServer) throws -> DatabaseStatusReport {
         var report = DatabaseStatusReport(kind: "external", url: try database.displayURL(), server: "unknown",
                                           reachable: false, schemaVersion: nil,
                                           latestVersion: Migration.all.last?.version ?? 0, error: nil)

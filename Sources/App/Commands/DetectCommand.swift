@@ -1,6 +1,8 @@
 import ArgumentParser
+import Domain
 import Foundation
-import Pipeline
+import Media
+import Vision
 
 /// `heaters detect FILE`: scene detection on any video file, for scripting and benchmarks.
 /// Needs no database: it reads the file, prints the scenes and exits.
@@ -52,6 +54,8 @@ struct DetectCommand: AsyncParsableCommand {
                 throw CommandFailure("\(file) cannot be analysed: \(error)")
             }
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            let scenes = SceneList.scenes(cuttingAt: detection.boundaries.map(\.frame), frameCount: detection.frameCount,
+                                          framesPerSecond: detection.framesPerSecond)
             if let features {
                 let widths = FrameFeatures.windowHalfWidths(of: detection.features)
                 // Rows name video frames; window widths stay in analysed frames.
@@ -65,19 +69,19 @@ struct DetectCommand: AsyncParsableCommand {
             if json {
                 print(try CommandOutput.json(Report(file: file, frames: detection.frameCount, fps: detection.framesPerSecond,
                                                     detector: detection.detector, parameters: detection.parameters,
-                                                    elapsedSeconds: detection.elapsedSeconds, scenes: detection.scenes,
+                                                    elapsedSeconds: detection.elapsedSeconds, scenes: scenes,
                                                     boundaries: detection.boundaries)))
             } else if csv {
                 print("scene,start_frame,end_frame,start_seconds,end_seconds")
-                for (n, scene) in detection.scenes.enumerated() {
+                for (n, scene) in scenes.enumerated() {
                     print("\(n + 1),\(scene.startFrame),\(scene.endFrame),\(String(format: "%.3f", scene.startSeconds)),\(String(format: "%.3f", scene.endSeconds))")
                 }
             } else {
-                print("\(detection.scenes.count) scenes in \(detection.frameCount) frames "
+                print("\(scenes.count) scenes in \(detection.frameCount) frames "
                       + String(format: "(%.3f fps, %@ detector, %.1f s, %.0f frames/s)", detection.framesPerSecond,
                                detection.detector, detection.elapsedSeconds, Double(detection.frameCount) / max(detection.elapsedSeconds, 1e-9)))
                 let kinds = Dictionary(uniqueKeysWithValues: detection.boundaries.map { ($0.frame, $0.kind.rawValue) })
-                for (n, scene) in detection.scenes.enumerated() {
+                for (n, scene) in scenes.enumerated() {
                     let how = kinds[scene.startFrame].map { "  after a \($0)" } ?? ""
                     print(String(format: "%4d  frames %7d–%-7d  %@–%@%@", n + 1, scene.startFrame, scene.endFrame,
                                  Self.clock(scene.startSeconds), Self.clock(scene.endSeconds), how))

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Pipeline
 
 /// `heaters doctor`: every dependency, checked, with a fix for each failure.
 struct DoctorCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
+import Database
+import Domain
 import Foundation
-import Pipeline
 
 /// `heaters jobs`: the job queue, newest first.
 struct JobsCommand: AsyncParsableCommand {
@@ -44,7 +45,7 @@ struct JobsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let database = try Database.forConfig(try global.load())
+            let database = try DatabaseServer.forConfig(try global.load())
             try await database.prepare()
             let listing = try StatusQueries.jobs(try database.connect(), state: state, stage: stage, limit: limit)
             print(json ? try CommandOutput.json(listing) : text(listing))

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Database
 import Foundation
 import Pipeline
+import Queue
 
 /// `heaters retry`: runs failed jobs again.
 struct RetryCommand: AsyncParsableCommand {
@@ -37,7 +39,7 @@ struct RetryCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let database = try Database.forConfig(try global.load())
+            let database = try DatabaseServer.forConfig(try global.load())
             try await database.prepare()
             let db = try database.connect()
             if let id {
@@ -45,7 +47,7 @@ struct RetryCommand: AsyncParsableCommand {
                 print(json ? try CommandOutput.json(Outcome(retried: [id]))
                       : "job \(id) (\(job.stage), \(CommandOutput.subject(job.subjectType, job.subjectID))) is available again, with \(CommandOutput.count(job.maxAttempts, "attempt"))")
             } else {
-                let ids = try JobQueue.retryAllDiscarded(db)
+                let ids = try JobQueue.retryAllDiscarded(db, subjects: StageTable.transitions)
                 let left = try StatusQueries.jobs(db, state: .discarded, limit: 1).matching
                 if json {
                     print(try CommandOutput.json(Outcome(retried: ids)))
@@ -70,7 +72,7 @@ struct RetryCommand: AsyncParsableCommand {
         }
         let retried: Bool
         do {
-            retried = try JobQueue.retry(db, id: id)
+            retried = try JobQueue.retry(db, id: id, subjects: StageTable.transitions)
         } catch let error as DatabaseError where error.sqlState == SQLState.uniqueViolation {
             let live = try StatusQueries.liveSibling(db, of: id)
             throw CommandFailure("job \(id) cannot be retried: \(live.map { "job \($0)" } ?? "another job") of stage \(job.stage) "

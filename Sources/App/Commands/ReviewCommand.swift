@@ -1,7 +1,13 @@
 import ArgumentParser
+import Config
+import Database
 import Foundation
 import Logging
+import Media
 import Pipeline
+import Queue
+import Storage
+import Support
 import TUI
 
 /// The default command: the review station with the pipeline's workers in the background,
@@ -37,21 +43,23 @@ struct ReviewCommand: AsyncParsableCommand {
             var pool = WorkerPool.Configuration.defaults
             pool.queues = try QueueConcurrency.resolve(workers: workers, queues: queues)
             pool.lease = .seconds(max(leaseSeconds, 1))
-            pool.storage = try ObjectStores.open(config)
-            pool.tools = PythonTools.locate(explicit: config.venv)
+            // Opened first: a store that cannot be opened stops start-up with its message,
+            // rather than failing every job the workers take.
+            let storage = try ObjectStores.open(config)
             if headless {
                 HeatersLogHandler.bootstrap(level: Logger.Level(rawValue: config.logLevel) ?? .info)
-                let database = try Database.forConfig(config)
-                try await HeadlessRunner(dataDirectory: config.dataDirectory, conninfo: try await database.prepare(),
+                let database = try DatabaseServer.forConfig(config)
+                try await HeadlessRunner(config: config, conninfo: try await database.prepare(), storage: storage,
                                          pool: pool, untilIdle: untilIdle).run()
             } else {
                 guard !untilIdle else { throw CommandFailure("--until-idle needs --headless") }
-                try await review(config, pool)
+                try await review(config, storage, pool)
             }
         }
     }
 
-    private func review(_ config: HeatersConfig, _ poolConfiguration: WorkerPool.Configuration) async throws {
+    private func review(_ config: HeatersConfig, _ storage: any ObjectStore,
+                        _ poolConfiguration: WorkerPool.Configuration) async throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw CommandFailure("the review station needs a terminal (stdin and stdout must be a tty); use --headless on servers")
         }
@@ -60,7 +68,7 @@ struct ReviewCommand: AsyncParsableCommand {
         guard !term.isEmpty, TerminalLibraries.colors(forTerminal: term) != nil else {
             throw CommandFailure("terminfo has no entry for TERM=\"\(term)\": set TERM=xterm-256color, or apt install ncurses-term")
         }
-        let database = try Database.forConfig(config)
+        let database = try DatabaseServer.forConfig(config)
         let conninfo = try await database.prepare()
         // Workers log to a file: the screen belongs to the station.
         let logFile = config.dataDirectory.appendingPathComponent("heaters.log")
@@ -71,16 +79,15 @@ struct ReviewCommand: AsyncParsableCommand {
         }
         let scratch = try TemporaryFiles.forThisProcess(dataDirectory: config.dataDirectory)
         defer { scratch.remove() }
-        var poolConfiguration = poolConfiguration
-        poolConfiguration.scratch = scratch.directory
         LibavLog.silence()
-        let workers = WorkerPool(conninfo: conninfo, configuration: poolConfiguration)
+        let handler = StageHandler(storage: storage, scratch: scratch.directory, tools: PythonTools.locate(explicit: config.venv))
+        let workers = WorkerPool(conninfo: conninfo, configuration: poolConfiguration, handler: handler)
         workers.start()
         defer { workers.stop() }
         let connection = try database.connect()
         // ncurses belongs to the main thread; the station blocks it until the reviewer quits.
         try await MainActor.run {
-            try ReviewStation(loadQueue: { try ReviewQueue.pending(connection) }).run()
+            try ReviewStation(backend: DatabaseReviewBackend(connection: connection)).run()
         }
     }
 }

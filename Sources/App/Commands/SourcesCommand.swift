@@ -1,6 +1,7 @@
 import ArgumentParser
+import Database
 import Foundation
-import Pipeline
+import Storage
 
 /// `heaters sources`: every source video with its state, error, length and file locations.
 struct SourcesCommand: AsyncParsableCommand {
@@ -22,7 +23,7 @@ struct SourcesCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let config = try global.load()
-            let database = try Database.forConfig(config)
+            let database = try DatabaseServer.forConfig(config)
             let db = try PostgresConnection(conninfo: try await database.prepare())
             let store = try ObjectStores.open(config)
             func locate(_ key: String?) -> String? { key.flatMap { try? StorageKey($0) }.map { store.location(of: $0) } }

@@ -1,6 +1,7 @@
 import ArgumentParser
+import Database
+import Domain
 import Foundation
-import Pipeline
 
 /// `heaters status`: how much is where in the pipeline, and what failed.
 struct StatusCommand: AsyncParsableCommand {
@@ -26,7 +27,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let database = try Database.forConfig(try global.load())
+            let database = try DatabaseServer.forConfig(try global.load())
             try await database.prepare()
             let status = try StatusQueries.pipelineStatus(try database.connect())
             print(json ? try CommandOutput.json(status) : Self.text(status))

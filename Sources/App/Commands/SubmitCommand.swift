@@ -1,6 +1,7 @@
 import ArgumentParser
+import Database
 import Foundation
-import Pipeline
+import Support
 
 /// `heaters submit URL|PATH…`: adds source videos; the download stage takes them from there.
 struct SubmitCommand: AsyncParsableCommand {
@@ -31,7 +32,7 @@ struct SubmitCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let database = try Database.forConfig(try global.load())
+            let database = try DatabaseServer.forConfig(try global.load())
             let db = try PostgresConnection(conninfo: try await database.prepare())
             var results: [Submitted] = []
             let originals = RawArguments.originals(of: sources, in: RawArguments.current())

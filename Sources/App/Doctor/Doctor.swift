@@ -1,6 +1,11 @@
+import Config
+import Database
 import Foundation
-import Pipeline
+import Media
+import Storage
+import Support
 import TUI
+import Vision
 
 /// Checks every dependency heaters has — libraries, tools, database, storage, terminal —
 /// and says how to fix each failure.
@@ -24,14 +29,20 @@ struct Doctor {
     }
 
     private func libraryChecks() -> [DoctorCheck] {
-        var checks = (LinkedLibraries.versions() + TerminalLibraries.versions()).map {
+        var checks = (Self.linkedLibraries() + TerminalLibraries.versions()).map {
             DoctorCheck.ok("library", $0.name, $0.version)
         }
-        if !LinkedLibraries.curlSupportsSigV4 {
+        if !CurlLibrary.supportsSigV4 {
             checks.append(.failed("library", "libcurl SigV4", "libcurl is older than 7.75 and cannot sign S3 requests",
                                   fix: "install a newer libcurl (Debian 12 ships 7.88)"))
         }
         return checks
+    }
+
+    /// The C libraries the pipeline's layers link, each reported by its own layer (so a
+    /// version proves the library loaded).
+    static func linkedLibraries() -> [(name: String, version: String)] {
+        [("libpq", LibPQ.version)] + LibavVersions.all() + [("libcurl", CurlLibrary.version), ("OpenCV", OpenCV.version)]
     }
 
     private func toolChecks() async -> [DoctorCheck] {
@@ -76,9 +87,9 @@ struct Doctor {
     }
 
     private func databaseChecks() async -> [DoctorCheck] {
-        let database: Database
+        let database: DatabaseServer
         do {
-            database = try Database.forConfig(config)
+            database = try DatabaseServer.forConfig(config)
         } catch let error as DatabaseError {
             return [.failed("database", "postgres", error.message, fix: error.hint ?? PythonTools.fix)]
         } catch {
@@ -89,9 +100,8 @@ struct Doctor {
             // Starts the embedded server (as any heaters command would) but changes no schema.
             let conninfo = try await database.prepare(migrate: false)
             let connection = try PostgresConnection(conninfo: conninfo)
-            let version = try connection.query("SELECT current_setting('server_version') AS v").first?.decode("v", as: String.self) ?? "?"
-            let vector = try connection.query("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
-                .first?.decode("extversion", as: String.self) ?? "?"
+            let facts = try ServerFacts.read(connection)
+            let version = facts.version, vector = facts.vectorVersion ?? "?"
             let schema = try Migrator().appliedVersions(connection).last ?? 0
             let latest = Migration.all.last?.version ?? 0
             let vectorCheck: DoctorCheck

@@ -1,4 +1,5 @@
 import Pipeline
+import Queue
 
 /// Parses `--queues media=1,io=4` on top of the defaults (or `--workers N` for every queue).
 enum QueueConcurrency {

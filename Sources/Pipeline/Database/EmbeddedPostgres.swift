@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The private Postgres cluster heaters runs when no `DATABASE_URL` is configured: the
 /// wheel's PostgreSQL 18 + pgvector, initialised under the data dir, listening only on a

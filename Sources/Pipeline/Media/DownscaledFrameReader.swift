@@ -6,13 +6,13 @@ import CFFmpeg
 ///
 /// Corrupt packets are forgiven as `CorruptPacketTolerance` says; past that it throws
 /// `.undecodable`.
-final class DownscaledFrameReader {
-    let width: Int
-    let height: Int
+public final class DownscaledFrameReader {
+    public let width: Int
+    public let height: Int
     /// The stream's average frame rate (0/1 when it declares none).
-    let frameRate: Rational
+    public let frameRate: Rational
     /// Frames the container's duration suggests, for progress; nil when it declares none.
-    let expectedFrames: Int?
+    public let expectedFrames: Int?
 
     private let input: InputFile
     private let videoIndex: Int32
@@ -26,7 +26,7 @@ final class DownscaledFrameReader {
 
     /// Opens `path`; frames come out `width` pixels wide (even), the height following the
     /// display aspect (even, at least 8).
-    init(path: String, width requestedWidth: Int = 160) throws(MediaError) {
+    public init(path: String, width requestedWidth: Int = 160) throws(MediaError) {
         input = try InputFile(path: path)
         tolerance = CorruptPacketTolerance(path: path)
         guard let index = input.bestStream(AVMEDIA_TYPE_VIDEO) else { throw .noVideoStream(path: path) }
@@ -49,7 +49,7 @@ final class DownscaledFrameReader {
 
     /// Decodes the next frame into `buffer` (`width × height × 3` bytes, rows packed);
     /// false at the end of the video.
-    func next(into buffer: inout [UInt8]) throws(MediaError) -> Bool {
+    public func next(into buffer: inout [UInt8]) throws(MediaError) -> Bool {
         while true {
             switch decoder.receive(into: decoded) {
             case .frame:

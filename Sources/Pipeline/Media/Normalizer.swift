@@ -17,6 +17,12 @@ public struct Normalization: Sendable {
     public var path: String
     /// Why the input needed the step (the check's findings), or "decodes cleanly".
     public var reason: String
+
+    public init(step: NormalizationStep, path: String, reason: String) {
+        self.step = step
+        self.path = path
+        self.reason = reason
+    }
 }
 
 /// Makes a downloaded file decode cleanly, as cheaply as possible: the file is checked

@@ -1,11 +1,13 @@
+import Database
+import Domain
 import Foundation
 
 /// Carries out one claimed job: moves its subject to the stage's working state, runs the
-/// stage's work, then completes the job and moves the subject on in one transaction — or
+/// handler's work, then completes the job and moves the subject on in one transaction — or
 /// records the failure (and marks the subject failed once attempts are used up).
 public struct JobRunner: Sendable {
     public let queue: JobQueue
-    public let stages: [Stage]
+    public let handler: any JobHandler
 
     public enum Outcome: Sendable, Equatable {
         case completed
@@ -18,46 +20,35 @@ public struct JobRunner: Sendable {
         case lostLease
     }
 
-    public init(queue: JobQueue, stages: [Stage]) {
+    public init(queue: JobQueue, handler: any JobHandler) {
         self.queue = queue
-        self.stages = stages
+        self.handler = handler
     }
 
-    public func run(_ job: Job, on db: PostgresConnection, services: StageServices? = nil,
-                    progress: @escaping @Sendable (Double) -> Void,
+    public func run(_ job: Job, on db: PostgresConnection, progress: @escaping @Sendable (Double) -> Void,
                     isCancelled: @escaping @Sendable () -> Bool) throws -> Outcome {
-        let services = services ?? StageServices(database: db, storage: nil,
-                                                 scratch: FileManager.default.temporaryDirectory, tools: nil)
-        guard let stage = stages.first(where: { $0.name == job.stage }), let work = stage.work else {
-            return try failure(job, stage: nil, message: "no stage named \"\(job.stage)\" is built into this heaters", db: db)
+        guard handler.runnableStages.contains(job.stage) else {
+            return try failure(job, message: "no stage named \"\(job.stage)\" is built into this heaters", db: db)
         }
-        let sql = StageSQL.statements(for: stage.subject)
-        if let sql, let working = stage.working {
-            // Not from the failure state: a failed subject comes back only through `heaters retry`.
-            let from = stage.input + [working]
-            if try db.query(sql.begin, [job.subjectID, working, JobQueue.array(from)]).isEmpty {
-                return try queue.complete(db, job, result: "{\"skipped\": \"the subject is no longer waiting for this stage\"}")
-                    ? .skipped : .lostLease
-            }
+        if try !handler.subjects.begin(job, on: db) {
+            return try queue.complete(db, job, result: "{\"skipped\": \"the subject is no longer waiting for this stage\"}")
+                ? .skipped : .lostLease
         }
-        let result: StageResult
+        let result: String
         do {
-            result = try work(StageContext(job: job, services: services, progress: progress, isCancelled: isCancelled))
-        } catch is StageInterruption {
+            result = try handler.perform(job, context: JobContext(database: db, progress: progress, isCancelled: isCancelled))
+        } catch is JobInterruption {
             return try queue.release(db, job) ? .released : .lostLease
         } catch let error as PermanentFailure {
             guard let next = try recordFailure(job, message: error.description, permanent: true, on: db) else { return .lostLease }
             return .failed(next)
         } catch {
-            return try failure(job, stage: stage, message: "\(error)", db: db)
+            return try failure(job, message: "\(error)", db: db)
         }
         do {
             return try db.transaction { tx in
-                guard try queue.complete(tx, job, result: result.json) else { throw LeaseLost() }
-                if let sql, let success = stage.success {
-                    let from = (stage.working.map { [$0] } ?? []) + stage.input
-                    _ = try tx.query(sql.succeed, [job.subjectID, success, JobQueue.array(from)])
-                }
+                guard try queue.complete(tx, job, result: result) else { throw LeaseLost() }
+                try handler.subjects.succeed(stage: job.stage, subjectID: job.subjectID, on: tx)
                 return .completed
             }
         } catch is LeaseLost {
@@ -65,7 +56,7 @@ public struct JobRunner: Sendable {
         }
     }
 
-    private func failure(_ job: Job, stage: Stage?, message: String, db: PostgresConnection) throws -> Outcome {
+    private func failure(_ job: Job, message: String, db: PostgresConnection) throws -> Outcome {
         guard let next = try recordFailure(job, message: message, on: db) else { return .lostLease }
         return .failed(next)
     }
@@ -77,7 +68,7 @@ public struct JobRunner: Sendable {
                               on db: PostgresConnection) throws -> JobLifecycle.AfterFailure? {
         try db.transaction { tx in
             guard let next = try queue.fail(tx, job, error: message, permanent: permanent) else { return nil }
-            if next == .discard { try markSubjectFailed(stage: job.stage, subjectID: job.subjectID, message: message, on: tx) }
+            if next == .discard { try handler.subjects.fail(stage: job.stage, subjectID: job.subjectID, message: message, on: tx) }
             return next
         }
     }
@@ -88,18 +79,11 @@ public struct JobRunner: Sendable {
         try db.transaction { tx in
             let rescued = try JobQueue.rescueExpired(tx)
             for job in rescued where job.discarded {
-                try markSubjectFailed(stage: job.stage, subjectID: job.subjectID,
-                                      message: "the worker running it was lost on every attempt", on: tx)
+                try handler.subjects.fail(stage: job.stage, subjectID: job.subjectID,
+                                          message: "the worker running it was lost on every attempt", on: tx)
             }
             return rescued
         }
-    }
-
-    private func markSubjectFailed(stage name: String, subjectID: Int64, message: String, on db: PostgresConnection) throws {
-        guard let stage = stages.first(where: { $0.name == name }), let failed = stage.failure,
-              let sql = StageSQL.statements(for: stage.subject) else { return }
-        let from = (stage.working.map { [$0] } ?? []) + stage.input
-        _ = try db.query(sql.markFailed, [subjectID, failed, message, JobQueue.array(from)])
     }
 
     struct LeaseLost: Error {}

@@ -1,8 +1,10 @@
+import Database
+import Domain
 import Foundation
 import Logging
 import Synchronization
 
-/// Background workers for the pipeline: per queue, as many threads as its concurrency, each
+/// Background workers for the pipeline, running the jobs of a `JobHandler`: per queue, as many threads as its concurrency, each
 /// with its own database connection; a heartbeat thread that renews the leases of running
 /// jobs (until the last worker has finished, shutdown included); and a maintenance thread
 /// that returns dead workers' jobs, dispatches new jobs and prunes old ones. Used by the TUI
@@ -19,20 +21,9 @@ public final class WorkerPool: @unchecked Sendable {
         /// How long `stop` waits for running work to hand back its jobs before giving up
         /// (their leases then run out and other workers take them over).
         public var stopDeadline: Duration = .seconds(15)
-        public var stages: [Stage] = StageTable.all
         public var backoff = BackoffPolicy()
-        /// What stages may use: the object store, a scratch folder, the Python tools.
-        public var storage: (any ObjectStore)?
-        public var scratch: URL = FileManager.default.temporaryDirectory
-        public var tools: PythonTools?
 
         public init(queues: [String: Int]) { self.queues = queues }
-
-        /// Media work is CPU-bound: one job per core by default.
-        public static var defaults: Configuration {
-            Configuration(queues: [StageTable.media: max(ProcessInfo.processInfo.activeProcessorCount, 1),
-                                   StageTable.io: 4, StageTable.diagnostics: 2])
-        }
 
         /// The queues this process actually works on.
         var activeQueues: [String] { queues.filter { $0.value > 0 }.map(\.key).sorted() }
@@ -40,6 +31,7 @@ public final class WorkerPool: @unchecked Sendable {
 
     private let conninfo: String
     private let configuration: Configuration
+    private let handler: any JobHandler
     /// host/pid/random: unique even for containers that share a hostname and pid 1.
     private let identity: String
     private let running = RunningJobs()
@@ -48,9 +40,11 @@ public final class WorkerPool: @unchecked Sendable {
     private let helpers = DispatchGroup()
     private let workersDone = Atomic<Bool>(false)
 
-    public init(conninfo: String, configuration: Configuration, logger: Logger = Logger(label: "heaters.workers")) {
+    public init(conninfo: String, configuration: Configuration, handler: any JobHandler,
+                logger: Logger = Logger(label: "heaters.workers")) {
         self.conninfo = conninfo
         self.configuration = configuration
+        self.handler = handler
         self.logger = logger
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count)
@@ -92,10 +86,9 @@ public final class WorkerPool: @unchecked Sendable {
     /// job now or scheduled, and nothing the dispatcher would create; then stops.
     public func runUntilIdle() {
         let connection = connectWithRetry()
-        let dispatcher = Dispatcher(stages: configuration.stages.filter { configuration.activeQueues.contains($0.queue) })
         while !running.isStopping {
             if let connection, running.count == 0,
-               (try? dispatcher.dispatch(connection)) == 0,
+               (try? handler.subjects.dispatch(connection, queues: configuration.activeQueues)) == 0,
                (try? JobQueue.pendingCount(connection, queues: configuration.activeQueues)) == 0 {
                 break
             }
@@ -130,12 +123,10 @@ public final class WorkerPool: @unchecked Sendable {
 
     private func workLoop(queue: String, name: String) {
         let jobQueue = JobQueue(worker: name, lease: configuration.lease, backoff: configuration.backoff)
-        let runner = JobRunner(queue: jobQueue, stages: configuration.stages)
-        let known = configuration.stages.filter { $0.work != nil }.map(\.name)
+        let runner = JobRunner(queue: jobQueue, handler: handler)
+        let known = handler.runnableStages
         guard let db = connectWithRetry() else { return }
         try? db.listen("heaters_jobs")
-        let services = StageServices(database: db, storage: configuration.storage, scratch: configuration.scratch,
-                                     tools: configuration.tools)
         while !running.isStopping {
             var claimed: Job?
             do {
@@ -147,7 +138,7 @@ public final class WorkerPool: @unchecked Sendable {
                 running.add(job.id)
                 defer { running.remove(job.id) }
                 let registry = running, id = job.id
-                let outcome = try runner.run(job, on: db, services: services, progress: { registry.setProgress(id, $0) },
+                let outcome = try runner.run(job, on: db, progress: { registry.setProgress(id, $0) },
                                              isCancelled: { registry.isCancelled(id) })
                 log(job, outcome)
             } catch let error as DatabaseError where error.isConnectionLoss {
@@ -190,8 +181,7 @@ public final class WorkerPool: @unchecked Sendable {
 
     private func maintenanceLoop() {
         guard let db = connectWithRetry() else { return }
-        let runner = JobRunner(queue: JobQueue(worker: identity), stages: configuration.stages)
-        let dispatcher = Dispatcher(stages: configuration.stages)
+        let runner = JobRunner(queue: JobQueue(worker: identity), handler: handler)
         var lastPrune = Date.distantPast
         var lastRun = Date.distantPast
         while !running.isStopping {
@@ -202,7 +192,7 @@ public final class WorkerPool: @unchecked Sendable {
                     if !rescued.isEmpty {
                         logger.warning("returned jobs of lost workers to the queue", metadata: ["jobs": "\(rescued.map(\.id))"])
                     }
-                    let created = try dispatcher.dispatch(db)
+                    let created = try handler.subjects.dispatch(db, queues: nil)
                     if created > 0 { logger.info("dispatched jobs", metadata: ["count": "\(created)"]) }
                     if Date().timeIntervalSince(lastPrune) > 3600 {
                         try JobQueue.prune(db, olderThan: configuration.pruneAfter)

@@ -1,4 +1,10 @@
+import Database
+import Domain
 import Foundation
+import Media
+import Queue
+import Storage
+import Vision
 
 /// Detect scenes: the default detector on the source's proxy, then one virtual clip per
 /// scene in `pending_review`, created in one transaction with the record of the detector
@@ -6,7 +12,7 @@ import Foundation
 enum DetectScenesStage {
     static func work(_ context: StageContext) throws -> StageResult {
         let services = context.services
-        guard let storage = services.storage else { throw PermanentFailure("no object store is configured for this worker") }
+        let storage = services.storage
         let id = context.job.subjectID
         guard let proxy = try SceneQueries.proxy(services.database, sourceID: id),
               let key = try? StorageKey(proxy.key) else {
@@ -22,7 +28,7 @@ enum DetectScenesStage {
             detection = try SceneDetection.run(path: file.path, progress: { context.progress(0.05 + 0.9 * $0) },
                                                isCancelled: context.isCancelled)
         } catch let error as MediaError {
-            if case .cancelled = error { throw StageInterruption() }
+            if case .cancelled = error { throw JobInterruption() }
             throw PermanentFailure("the proxy of source \(id) cannot be analysed: \(error)")
         }
         // The recorded frame count is the proxy's index; the clips must lie within it.

@@ -1,4 +1,5 @@
 import Foundation
+import Queue
 
 /// A stage about no row, for checking and measuring the queue itself: it waits `sleep_ms`
 /// (checking for cancellation), fails when `fail` is true, and reports its job id.
@@ -8,12 +9,11 @@ enum DiagnosticStage {
         var fail: Bool?
     }
 
-    static let noop = Stage(name: "noop", subject: .none, input: [], working: nil, success: nil, failure: nil,
-                            queue: StageTable.diagnostics, maxAttempts: 5) { context in
+    static let noop = Stage(name: "noop", queue: StageTable.diagnostics, maxAttempts: 5) { context in
         let arguments = (try? context.job.decodeArgs(Arguments.self)) ?? Arguments()
         var remaining = arguments.sleep_ms ?? 0
         while remaining > 0 {
-            if context.isCancelled() { throw StageInterruption() }
+            if context.isCancelled() { throw JobInterruption() }
             let step = min(remaining, 50)
             usleep(useconds_t(step * 1000))
             remaining -= step

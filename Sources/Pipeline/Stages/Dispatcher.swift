@@ -1,3 +1,5 @@
+import Database
+
 /// Turns database state into jobs: for every built stage, one job per subject waiting in
 /// one of its input states. Idempotent (the unique index on live jobs makes a second run a
 /// no-op), so every process may run it as often as it likes.
@@ -11,8 +13,8 @@ public struct Dispatcher: Sendable {
     public func dispatch(_ db: PostgresConnection) throws -> Int {
         var created = 0
         for stage in stages where stage.work != nil && !stage.input.isEmpty {
-            guard let sql = StageSQL.statements(for: stage.subject) else { continue }
-            created += try db.execute(sql.dispatch, [stage.name, stage.queue, stage.maxAttempts, JobQueue.array(stage.input)])
+            created += try SubjectQueries.dispatch(db, kind: stage.subject, stage: stage.name, queue: stage.queue,
+                                                   maxAttempts: stage.maxAttempts, input: stage.input)
         }
         return created
     }

@@ -1,4 +1,7 @@
 import Foundation
+import Media
+import Queue
+import Storage
 
 extension DownloadStage {
     /// Checks a primary download and repairs it when it does not decode cleanly (see
@@ -10,7 +13,7 @@ extension DownloadStage {
                                             progress: { context.progress(0.75 + 0.15 * $0) },
                                             isCancelled: context.isCancelled)
         } catch .cancelled {
-            throw StageInterruption()
+            throw JobInterruption()
         } catch .undecodable(_, let reason) {
             throw PermanentFailure("the downloaded file does not decode cleanly and could not be repaired: \(reason)")
         } catch .libav(let operation, _, let message) {

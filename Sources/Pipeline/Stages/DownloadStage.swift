@@ -1,4 +1,9 @@
+import Database
 import Foundation
+import Media
+import Queue
+import Storage
+import Support
 
 /// Ingest: brings a submitted source into the object store as its original and records
 /// what probing it found. A local path takes the same route as a download, minus yt-dlp.
@@ -11,7 +16,7 @@ enum DownloadStage {
 
     static func work(_ context: StageContext) throws -> StageResult {
         let services = context.services
-        guard let storage = services.storage else { throw PermanentFailure("no object store is configured for this worker") }
+        let storage = services.storage
         guard let source = try SourceVideoQueries.submitted(services.database, id: context.job.subjectID) else {
             throw PermanentFailure("source video \(context.job.subjectID) no longer exists")
         }
@@ -42,7 +47,7 @@ enum DownloadStage {
         context.progress(0.92)
         let key = try StorageKey(joining: "sources", String(source.id), "original.\(safeExtension(file))")
         try storage.put(file: file, key: key)
-        try SourceVideoQueries.recordOriginal(services.database, id: source.id, key: key, info: info)
+        try SourceVideoQueries.recordOriginal(services.database, id: source.id, key: key.value, probed: probed(info))
         return StageResult(json: try resultJSON(method: method, key: key, normalization: normalization))
     }
 
@@ -130,6 +135,15 @@ enum DownloadStage {
             throw PermanentFailure(message)
         }
         throw DownloadFailure(description: message)  // network trouble: worth a retry
+    }
+
+    /// What the source's row records of a probe.
+    static func probed(_ info: MediaInfo) -> SourceVideoQueries.Probed {
+        SourceVideoQueries.Probed(
+            durationSeconds: info.durationSeconds, framesPerSecond: info.framesPerSecond,
+            frameRate: "\(info.frameRate.numerator)/\(info.frameRate.denominator)",
+            variableFrameRate: info.variableFrameRateSuspected, width: info.width, height: info.height,
+            rotation: info.rotation, hasAudio: info.hasAudio, videoCodec: info.videoCodec, container: info.containerFormat)
     }
 
     /// The extension for the stored original: short, lower-case letters and digits only.

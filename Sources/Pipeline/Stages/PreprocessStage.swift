@@ -1,4 +1,8 @@
+import Database
 import Foundation
+import Media
+import Queue
+import Storage
 
 /// Preprocess: the stored original becomes the gold master (FFV1/MKV) and the review proxy
 /// (all-intra H.264 MP4) in one libav pass, plus the proxy's frame index. Outputs go to
@@ -7,7 +11,7 @@ import Foundation
 enum PreprocessStage {
     static func work(_ context: StageContext) throws -> StageResult {
         let services = context.services
-        guard let storage = services.storage else { throw PermanentFailure("no object store is configured for this worker") }
+        let storage = services.storage
         let id = context.job.subjectID
         guard let original = try SourceVideoQueries.originalKey(services.database, id: id).flatMap({ try? StorageKey($0) }) else {
             throw PermanentFailure("source \(id) has no stored original to preprocess")
@@ -25,7 +29,7 @@ enum PreprocessStage {
                                           isCancelled: context.isCancelled)
         } catch let error as MediaError {
             switch error {
-            case .cancelled: throw StageInterruption()
+            case .cancelled: throw JobInterruption()
             case .libav: throw PreprocessFailure(description: "\(error)")  // may be transient: disk, memory
             default: throw PermanentFailure("\(error)")  // the input itself is bad
             }
@@ -42,7 +46,8 @@ enum PreprocessStage {
         try storage.put(file: proxyFile, key: proxyKey)
         try storage.put(data: try index.encoded(), key: indexKey)
         context.progress(0.98)
-        try SourceVideoQueries.recordPreprocessed(services.database, id: id, gold: goldKey, proxy: proxyKey, index: indexKey,
+        try SourceVideoQueries.recordPreprocessed(services.database, id: id, gold: goldKey.value, proxy: proxyKey.value,
+                                                  index: indexKey.value,
                                                   frameCount: result.frameCount, fps: result.frameRate.doubleValue)
         return StageResult(json: "{\"frames\": \(result.frameCount), \"proxy\": \"\(result.proxyWidth)x\(result.proxyHeight)\"}")
     }

@@ -1,20 +1,18 @@
+import Database
+import Domain
 import Foundation
+import Storage
+import Support
 
 /// One row of the pipeline's stage table: where the stage takes work from, what it sets
 /// while working and after, which queue runs it, and the function that does the work.
 public struct Stage: Sendable {
-    /// What a stage works on.
-    public enum Subject: String, Sendable, CaseIterable {
-        case sourceVideo = "source_video"
-        case clip
-        /// Jobs that are not about a row (diagnostics, benchmarks).
-        case none
-    }
-
     public let name: String
-    public let subject: Subject
-    /// States the dispatcher makes jobs for. The working state is among them, so work that
-    /// a crash interrupted is picked up again.
+    /// What the stage's jobs are about.
+    public let subject: SubjectKind
+    /// States the dispatcher makes jobs for (raw values of `SourceVideoState` or
+    /// `ClipState`). The working state is among them, so work that a crash interrupted is
+    /// picked up again.
     public let input: [String]
     public let working: String?
     public let success: String?
@@ -25,14 +23,30 @@ public struct Stage: Sendable {
     /// subjects alone rather than pretending to process them).
     public let work: (@Sendable (StageContext) throws -> StageResult)?
 
-    public init(name: String, subject: Subject, input: [String], working: String?, success: String?, failure: String?,
-                queue: String, maxAttempts: Int, work: (@Sendable (StageContext) throws -> StageResult)?) {
+    /// A stage about rows whose states are `State` (source videos or clips): typed, so a
+    /// stage cannot name a state that does not exist or mix two kinds of row.
+    public init<State: SubjectState>(name: String, input: [State], working: State?, success: State?, failure: State?,
+                                     queue: String, maxAttempts: Int,
+                                     work: (@Sendable (StageContext) throws -> StageResult)?) {
         self.name = name
-        self.subject = subject
-        self.input = input
-        self.working = working
-        self.success = success
-        self.failure = failure
+        self.subject = State.subject
+        self.input = input.map(\.rawValue)
+        self.working = working?.rawValue
+        self.success = success?.rawValue
+        self.failure = failure?.rawValue
+        self.queue = queue
+        self.maxAttempts = maxAttempts
+        self.work = work
+    }
+
+    /// A stage about no row (diagnostics): its jobs are enqueued, never dispatched.
+    public init(name: String, queue: String, maxAttempts: Int, work: (@Sendable (StageContext) throws -> StageResult)?) {
+        self.name = name
+        self.subject = .none
+        self.input = []
+        self.working = nil
+        self.success = nil
+        self.failure = nil
         self.queue = queue
         self.maxAttempts = maxAttempts
         self.work = work
@@ -47,7 +61,7 @@ public struct StageContext: Sendable {
     /// Reports progress in [0, 1] (stored on the job row by the heartbeat).
     public let progress: @Sendable (Double) -> Void
     /// True once the worker is shutting down or the job was cancelled: long work should
-    /// return by throwing `StageInterruption`.
+    /// return by throwing `JobInterruption`.
     public let isCancelled: @Sendable () -> Bool
 }
 
@@ -69,27 +83,16 @@ public struct StageResult: Sendable {
     public init(json: String = "{}") { self.json = json }
 }
 
-/// Thrown by work that stopped because `isCancelled` said so: the job is released, not failed.
-public struct StageInterruption: Error {
-    public init() {}
-}
-
-/// Thrown for input that no retry can fix (not a video, a file that is not there): the job
-/// is discarded at once and the subject marked failed with this message.
-public struct PermanentFailure: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}
-
 /// What stages may use besides the job: the worker's own database connection (outside any
-/// transaction), the object store, a scratch folder, and the Python tools.
+/// transaction; SQL runs only through the Database module's named queries), the object
+/// store, a scratch folder, and the Python tools.
 public struct StageServices: Sendable {
     public let database: PostgresConnection
-    public let storage: (any ObjectStore)?
+    public let storage: any ObjectStore
     public let scratch: URL
     public let tools: PythonTools?
 
-    public init(database: PostgresConnection, storage: (any ObjectStore)?, scratch: URL, tools: PythonTools?) {
+    public init(database: PostgresConnection, storage: any ObjectStore, scratch: URL, tools: PythonTools?) {
         self.database = database
         self.storage = storage
         self.scratch = scratch

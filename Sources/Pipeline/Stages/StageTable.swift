@@ -1,3 +1,5 @@
+import Domain
+
 /// The pipeline, declared in one place. The dispatcher reads this table; workers never
 /// enqueue each other. Adding a stage is adding a row.
 ///
@@ -9,24 +11,27 @@ public enum StageTable {
     public static let diagnostics = "default"
 
     public static let all: [Stage] = [
-        Stage(name: "download", subject: .sourceVideo, input: ["new", "downloading"], working: "downloading",
-              success: "downloaded", failure: "download_failed", queue: io, maxAttempts: 3, work: DownloadStage.work),
-        Stage(name: "preprocess", subject: .sourceVideo, input: ["downloaded", "preprocessing"], working: "preprocessing",
-              success: "preprocessed", failure: "preprocess_failed", queue: media, maxAttempts: 3, work: PreprocessStage.work),
-        Stage(name: "detect_scenes", subject: .sourceVideo, input: ["preprocessed", "detecting_scenes"], working: "detecting_scenes",
-              success: "scenes_detected", failure: "detect_scenes_failed", queue: media, maxAttempts: 3, work: DetectScenesStage.work),
-        Stage(name: "export", subject: .clip, input: ["review_approved", "exporting"], working: "exporting",
-              success: "exported", failure: "export_failed", queue: media, maxAttempts: 3, work: nil),
-        Stage(name: "keyframe", subject: .clip, input: ["exported", "keyframing"], working: "keyframing",
-              success: "keyframed", failure: "keyframe_failed", queue: media, maxAttempts: 3, work: nil),
-        Stage(name: "embed", subject: .clip, input: ["keyframed", "embedding"], working: "embedding",
-              success: "embedded", failure: "embedding_failed", queue: media, maxAttempts: 3, work: nil),
-        Stage(name: "archive", subject: .clip, input: ["review_archived"], working: nil,
-              success: "archived", failure: "archive_failed", queue: io, maxAttempts: 5, work: nil),
+        Stage(name: "download", input: [SourceVideoState.new, .downloading], working: .downloading,
+              success: .downloaded, failure: .downloadFailed, queue: io, maxAttempts: 3, work: DownloadStage.work),
+        Stage(name: "preprocess", input: [SourceVideoState.downloaded, .preprocessing], working: .preprocessing,
+              success: .preprocessed, failure: .preprocessFailed, queue: media, maxAttempts: 3, work: PreprocessStage.work),
+        Stage(name: "detect_scenes", input: [SourceVideoState.preprocessed, .detectingScenes], working: .detectingScenes,
+              success: .scenesDetected, failure: .detectScenesFailed, queue: media, maxAttempts: 3, work: DetectScenesStage.work),
+        Stage(name: "export", input: [ClipState.reviewApproved, .exporting], working: .exporting,
+              success: .exported, failure: .exportFailed, queue: media, maxAttempts: 3, work: nil),
+        Stage(name: "keyframe", input: [ClipState.exported, .keyframing], working: .keyframing,
+              success: .keyframed, failure: .keyframeFailed, queue: media, maxAttempts: 3, work: nil),
+        Stage(name: "embed", input: [ClipState.keyframed, .embedding], working: .embedding,
+              success: .embedded, failure: .embeddingFailed, queue: media, maxAttempts: 3, work: nil),
+        Stage(name: "archive", input: [ClipState.reviewArchived], working: nil,
+              success: .archived, failure: .archiveFailed, queue: io, maxAttempts: 5, work: nil),
         DiagnosticStage.noop,
     ]
 
     public static func stage(named name: String, in table: [Stage] = all) -> Stage? {
         table.first { $0.name == name }
     }
+
+    /// How the stages' subjects move with their jobs (for `heaters retry`, the dispatcher).
+    public static let transitions = StageTransitions(stages: all)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Objects as files under a root directory. Writes go to a temporary file in the same
 /// folder, then are renamed into place, so a crash never leaves a partial object.

@@ -1,3 +1,4 @@
+import Config
 import Foundation
 
 /// Where heaters keeps files: originals, gold masters, proxies, frame indexes, exports.

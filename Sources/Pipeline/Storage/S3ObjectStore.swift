@@ -1,4 +1,6 @@
+import Config
 import Foundation
+import Support
 
 /// Objects in an S3 bucket (AWS or any S3-compatible server), under an optional prefix.
 /// Requests are signed by libcurl's SigV4; files larger than one part go up as a multipart

@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+import Domain
 
 /// The queue listing: one line per clip. Pure text, so it is tested without a terminal.
 public enum QueueView {

@@ -1,6 +1,13 @@
-/// Every statement of the job queue, in one place (the River habit): business code calls
-/// `JobQueue`, never these strings directly.
+import Domain
+
+/// Every statement of the job queue, in one place (the River habit): code outside this
+/// module calls `JobQueries`, never these strings.
 enum JobSQL {
+    /// `JobState.live` as an SQL list, 'scheduled', 'available', …: the predicate of the
+    /// unique index `jobs_one_live_per_subject` (migration 7), which `ON CONFLICT` must
+    /// repeat to infer that index. Constant text from the enum, never a runtime value.
+    static let live = JobState.live.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+
     /// $1 stage, $2 queue, $3 subject_type, $4 subject_id, $5 max_attempts, $6 priority,
     /// $7 args, $8 scheduled_at (NULL: now). Nothing is inserted while a live job exists
     /// for the same stage and subject (the unique partial index).
@@ -9,7 +16,7 @@ enum JobSQL {
         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb,
                 CASE WHEN $8::timestamptz > now() THEN 'scheduled' ELSE 'available' END,
                 coalesce($8::timestamptz, now()))
-        ON CONFLICT (stage, subject_type, subject_id) WHERE state IN ('scheduled', 'available', 'running', 'retryable')
+        ON CONFLICT (stage, subject_type, subject_id) WHERE state IN (\(live))
         DO NOTHING
         RETURNING id
         """
@@ -123,7 +130,7 @@ enum JobSQL {
     static let cancel = """
         WITH cancelled AS (
             UPDATE jobs SET state = 'cancelled', finished_at = now(), lease_expires_at = NULL
-            WHERE id = $1 AND state IN ('scheduled', 'available', 'retryable', 'running')
+            WHERE id = $1 AND state IN (\(live))
             RETURNING id
         ), logged AS (
             UPDATE job_attempts a SET outcome = 'cancelled', finished_at = now()
@@ -147,7 +154,7 @@ enum JobSQL {
             WHERE d.state = 'discarded'
               AND NOT EXISTS (SELECT 1 FROM jobs live WHERE live.stage = d.stage AND live.subject_type = d.subject_type
                               AND live.subject_id = d.subject_id
-                              AND live.state IN ('scheduled', 'available', 'running', 'retryable'))
+                              AND live.state IN (\(live)))
             ORDER BY stage, subject_type, subject_id, id DESC
         )
         UPDATE jobs SET state = 'available', attempt = 0, scheduled_at = now(), finished_at = NULL
@@ -163,6 +170,6 @@ enum JobSQL {
     /// Whether anything is left to do in the given queues, now or later.
     static let pendingCount = """
         SELECT count(*) AS n FROM jobs
-        WHERE queue = ANY($1::text[]) AND state IN ('scheduled', 'available', 'running', 'retryable')
+        WHERE queue = ANY($1::text[]) AND state IN (\(live))
         """
 }

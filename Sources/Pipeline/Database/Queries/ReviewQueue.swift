@@ -1,3 +1,4 @@
+import Domain
 /// The clips waiting for a reviewer, oldest source first, in frame order.
 public enum ReviewQueue {
     public static func pending(_ connection: PostgresConnection, limit: Int = 500) throws -> [QueueEntry] {

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// What the detect-scenes stage reads and writes: a source's proxy, and its virtual clips.

@@ -21,15 +21,44 @@ public enum SourceVideoQueries {
         }
     }
 
-    /// Records the stored original and what probing it found.
-    public static func recordOriginal(_ db: PostgresConnection, id: Int64, key: StorageKey, info: MediaInfo) throws {
-        let metadata = try JSONText(encoding: ["video_codec": info.videoCodec, "container": info.containerFormat,
-                                               "frame_rate": "\(info.frameRate.numerator)/\(info.frameRate.denominator)"])
+    /// What probing a source's original found, as the row records it.
+    public struct Probed: Sendable, Equatable {
+        public var durationSeconds: Double
+        public var framesPerSecond: Double
+        /// The frame rate as libav's rational, "30000/1001".
+        public var frameRate: String
+        public var variableFrameRate: Bool
+        public var width: Int
+        public var height: Int
+        public var rotation: Int
+        public var hasAudio: Bool
+        public var videoCodec: String
+        public var container: String
+
+        public init(durationSeconds: Double, framesPerSecond: Double, frameRate: String, variableFrameRate: Bool,
+                    width: Int, height: Int, rotation: Int, hasAudio: Bool, videoCodec: String, container: String) {
+            self.durationSeconds = durationSeconds
+            self.framesPerSecond = framesPerSecond
+            self.frameRate = frameRate
+            self.variableFrameRate = variableFrameRate
+            self.width = width
+            self.height = height
+            self.rotation = rotation
+            self.hasAudio = hasAudio
+            self.videoCodec = videoCodec
+            self.container = container
+        }
+    }
+
+    /// Records the stored original (its storage key) and what probing it found.
+    public static func recordOriginal(_ db: PostgresConnection, id: Int64, key: String, probed info: Probed) throws {
+        let metadata = try JSONText(encoding: ["video_codec": info.videoCodec, "container": info.container,
+                                               "frame_rate": info.frameRate])
         try db.execute("""
             UPDATE source_videos SET original_key = $2, duration_seconds = $3, fps = $4, variable_frame_rate = $5,
                    width = $6, height = $7, rotation = $8, has_audio = $9, metadata = metadata || $10::jsonb
             WHERE id = $1
-            """, [id, key.value, info.durationSeconds, info.framesPerSecond, info.variableFrameRateSuspected,
+            """, [id, key, info.durationSeconds, info.framesPerSecond, info.variableFrameRate,
                   info.width, info.height, info.rotation, info.hasAudio, metadata])
     }
 }
@@ -74,11 +103,11 @@ extension SourceVideoQueries {
 
     /// Records the preprocess outputs; the stage's success then moves the state, which the
     /// schema only allows once these are set.
-    public static func recordPreprocessed(_ db: PostgresConnection, id: Int64, gold: StorageKey, proxy: StorageKey,
-                                          index: StorageKey, frameCount: Int, fps: Double) throws {
+    public static func recordPreprocessed(_ db: PostgresConnection, id: Int64, gold: String, proxy: String,
+                                          index: String, frameCount: Int, fps: Double) throws {
         try db.execute("""
             UPDATE source_videos SET gold_master_key = $2, proxy_key = $3, frame_index_key = $4, frame_count = $5, fps = $6
             WHERE id = $1
-            """, [id, gold.value, proxy.value, index.value, frameCount, fps])
+            """, [id, gold, proxy, index, frameCount, fps])
     }
 }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// What `heaters status` reports: how many source videos, live clips and jobs are in each
@@ -278,7 +279,7 @@ public enum StatusQueries {
     static let liveSiblingJob = """
         SELECT live.id FROM jobs j JOIN jobs live
           ON live.stage = j.stage AND live.subject_type = j.subject_type AND live.subject_id = j.subject_id
-         AND live.id <> j.id AND live.state IN ('scheduled', 'available', 'running', 'retryable')
+         AND live.id <> j.id AND live.state IN (\(JobSQL.live))
         WHERE j.id = $1
         """
 }

@@ -1,6 +1,8 @@
 import Foundation
+import Media
 
-/// Scene detection of one video file: the feature pass, then a detector, then the scenes.
+/// Scene detection of one video file: the feature pass, then a detector, then the scene
+/// boundaries (the cut points; Domain's `SceneList` makes scenes of them).
 public struct SceneDetection: Sendable {
     public var detector: String
     public var parameters: [String: Double]
@@ -8,8 +10,8 @@ public struct SceneDetection: Sendable {
     public var framesPerSecond: Double
     /// Frames from one analysed frame to the next (1: every frame).
     public var stride: Int
+    /// Where scenes begin (the frames after the cuts): `SceneList` turns them into scenes.
     public var boundaries: [SceneBoundary]
-    public var scenes: [Scene]
     /// What the detector read: one per analysed frame (`features[i]` is frame `i × stride`).
     public var features: [FrameFeatures]
     /// Seconds spent decoding and analysing (the feature pass plus the detector).
@@ -52,12 +54,10 @@ public struct SceneDetection: Sendable {
                 return SceneBoundary(frame: frame, kind: .cut)
             }
         }
-        let scenes = SceneList.scenes(cuttingAt: boundaries.map(\.frame), frameCount: pass.frameCount,
-                                      framesPerSecond: pass.framesPerSecond)
         let elapsed = ContinuousClock.now - started
         return SceneDetection(detector: detector.name, parameters: detector.parameters.merging(["stride": Double(pass.stride)]) { $1 },
                               frameCount: pass.frameCount, framesPerSecond: pass.framesPerSecond, stride: pass.stride, boundaries: boundaries,
-                              scenes: scenes, features: pass.features,
+                              features: pass.features,
                               elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 

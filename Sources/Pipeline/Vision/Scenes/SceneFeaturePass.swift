@@ -1,4 +1,5 @@
 import Foundation
+import Media
 
 /// One pass over a video producing the `FrameFeatures` the detectors read: the expensive
 /// half of scene detection (the detectors then only read numbers).

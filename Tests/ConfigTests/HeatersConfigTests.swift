@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import Config
+
+/// The layering config file < environment < flags, and the file's own checks.
+@Suite struct HeatersConfigTests {
+    let home = ["HOME": "/home/rev"]
+
+    @Test func defaultsFollowXDG() throws {
+        let config = try HeatersConfig.resolve(file: ConfigFile(), environment: home, overrides: .init())
+        #expect(config.dataDirectory.path == "/home/rev/.local/share/heaters")
+        #expect(config.databaseURL == nil)
+        #expect(config.storage == "local")
+        #expect(config.logLevel == "info")
+        #expect(config.aws.region == "us-east-1")
+        let xdg = try HeatersConfig.resolve(file: ConfigFile(), environment: home.merging(["XDG_DATA_HOME": "/srv/data"]) { $1 },
+                                            overrides: .init())
+        #expect(xdg.dataDirectory.path == "/srv/data/heaters")
+        #expect(HeatersConfig.defaultConfigFile(home).path == "/home/rev/.config/heaters/config.toml")
+    }
+
+    @Test func environmentBeatsFileAndFlagsBeatEnvironment() throws {
+        let file = try ConfigFile(toml: """
+            data_dir = "~/from-file"
+            database_url = "postgresql://file/db"
+            storage = "s3://file-bucket/x"
+            [aws]
+            access_key_id = "FILEKEY"
+            region = "eu-west-1"
+            """, source: "test.toml")
+        let fromFile = try HeatersConfig.resolve(file: file, environment: home, overrides: .init())
+        #expect(fromFile.dataDirectory.path == "/home/rev/from-file")
+        #expect(fromFile.databaseURL == "postgresql://file/db")
+        #expect(fromFile.aws.accessKeyID == "FILEKEY")
+        #expect(fromFile.aws.region == "eu-west-1")
+
+        let env = home.merging(["HEATERS_DATA_DIR": "/env/data", "DATABASE_URL": "postgresql://env/db",
+                                "AWS_ACCESS_KEY_ID": "ENVKEY", "HEATERS_STORAGE": "local"]) { $1 }
+        let fromEnv = try HeatersConfig.resolve(file: file, environment: env, overrides: .init())
+        #expect(fromEnv.dataDirectory.path == "/env/data")
+        #expect(fromEnv.databaseURL == "postgresql://env/db")
+        #expect(fromEnv.aws.accessKeyID == "ENVKEY")
+        #expect(fromEnv.storage == "local")
+
+        let fromFlags = try HeatersConfig.resolve(file: file, environment: env,
+                                                  overrides: .init(dataDirectory: "/flag/data", databaseURL: "postgresql://flag/db"))
+        #expect(fromFlags.dataDirectory.path == "/flag/data")
+        #expect(fromFlags.databaseURL == "postgresql://flag/db")
+    }
+
+    @Test func unknownKeysAndBadValuesAreErrors() throws {
+        #expect(throws: ConfigError.self) { try ConfigFile(toml: "databse_url = \"x\"", source: "c.toml") }
+        do {
+            _ = try ConfigFile(toml: "[aws]\nregin = \"x\"", source: "c.toml")
+            Issue.record("accepted a misspelt key")
+        } catch let error as ConfigError {
+            #expect(error.description.contains("regin"))
+        }
+        #expect(throws: ConfigError.self) { try ConfigFile(toml: "data_dir = ", source: "c.toml") }
+        #expect(throws: ConfigError.self) {
+            try HeatersConfig.resolve(file: ConfigFile(), environment: ["HEATERS_STORAGE": "ftp://x"], overrides: .init())
+        }
+        #expect(throws: ConfigError.self) {
+            try HeatersConfig.resolve(file: ConfigFile(), environment: [:], overrides: .init(logLevel: "loud"))
+        }
+    }
+
+    @Test func loadReadsTheFileAndRejectsAMissingExplicitOne() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("heaters"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "log_level = \"debug\"\n".write(to: dir.appendingPathComponent("heaters/config.toml"), atomically: true, encoding: .utf8)
+        let config = try HeatersConfig.load(environment: ["HOME": "/nowhere", "XDG_CONFIG_HOME": dir.path])
+        #expect(config.logLevel == "debug")
+        #expect(config.configFile?.path == dir.appendingPathComponent("heaters/config.toml").path)
+        #expect(throws: ConfigError.self) {
+            try HeatersConfig.load(environment: ["HOME": "/nowhere"], overrides: .init(configFile: dir.appendingPathComponent("none.toml").path))
+        }
+    }
+
+    @Test func secretsNeverAppearInDescriptions() {
+        let aws = AWSSettings(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG", sessionToken: nil,
+                              region: "us-east-1", endpointURL: nil)
+        #expect(!"\(aws)".contains("wJalrXUtnFEMI"))
+    }
+}

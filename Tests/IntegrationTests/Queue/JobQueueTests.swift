@@ -1,0 +1,52 @@
+@testable import Database
+@testable import Domain
+import Foundation
+@testable import Queue
+import Testing
+
+/// The queue's statements in one process, against a real database.
+@Suite(.timeLimit(.minutes(5))) struct JobQueueTests {
+    @Test func claimsByPriorityThenAgeWithinItsQueue() async throws {
+        let db = try PostgresConnection(conninfo: try await TestDatabase.fresh())
+        let old = Date().addingTimeInterval(-60)
+        let low = try #require(try JobQueue.enqueue(db, NewJob(stage: "noop", queue: "q", subjectID: 1, runAt: old)))
+        let high = try #require(try JobQueue.enqueue(db, NewJob(stage: "noop", queue: "q", subjectID: 2, priority: 5)))
+        let lowNewer = try #require(try JobQueue.enqueue(db, NewJob(stage: "noop", queue: "q", subjectID: 3)))
+        try JobQueue.enqueue(db, NewJob(stage: "noop", queue: "other", subjectID: 4))
+        let queue = JobQueue(worker: "test/1/a")
+        #expect(try queue.claim(db, queue: "q", stages: ["noop"]).map(\.id) == [high])
+        #expect(try queue.claim(db, queue: "q", stages: ["noop"]).map(\.id) == [low])
+
+        #expect(try queue.claim(db, queue: "q", limit: 5, stages: ["noop"]).map(\.id) == [lowNewer])
+        #expect(try queue.claim(db, queue: "q", stages: ["noop"]).isEmpty)
+    }
+
+    @Test func aStalledWorkerCannotFinishAJobThatWasTakenOver() async throws {
+        let db = try PostgresConnection(conninfo: try await TestDatabase.fresh())
+        try JobQueue.enqueue(db, NewJob(stage: "noop", queue: "q", subjectID: 1))
+        let slow = JobQueue(worker: "host/1/slow", lease: .milliseconds(100))
+        let job = try #require(try slow.claim(db, queue: "q", stages: ["noop"]).first)
+        usleep(300_000)
+        #expect(try JobQueue.rescueExpired(db).map(\.id) == [job.id])
+        let fast = JobQueue(worker: "host/2/fast")
+        let again = try #require(try fast.claim(db, queue: "q", stages: ["noop"]).first)
+        #expect(again.attempt == 2)
+        #expect(try slow.complete(db, job) == false)
+        #expect(try slow.fail(db, job, error: "late") == nil)
+        #expect(try fast.complete(db, again))
+        let outcomes = try db.query("SELECT outcome FROM job_attempts WHERE job_id = $1 ORDER BY attempt", [job.id])
+            .map { try $0.decode("outcome", as: String.self) }
+        #expect(outcomes == ["lost", "completed"])
+    }
+
+    @Test func pruningRemovesOnlyOldFinishedJobs() async throws {
+        let db = try PostgresConnection(conninfo: try await TestDatabase.fresh())
+        for subject in 1...4 { try JobQueue.enqueue(db, NewJob(stage: "noop", queue: "q", subjectID: Int64(subject))) }
+        try db.execute("UPDATE jobs SET state = 'completed', finished_at = now() - interval '10 days' WHERE subject_id IN (1, 2)")
+        try db.execute("UPDATE jobs SET state = 'completed', finished_at = now() WHERE subject_id = 3")
+        try db.execute("UPDATE jobs SET state = 'discarded', finished_at = now() - interval '10 days' WHERE subject_id = 4")
+        #expect(try JobQueue.prune(db, olderThan: .seconds(7 * 86_400)) == 2)
+        let left = try db.query("SELECT subject_id FROM jobs ORDER BY subject_id").map { try $0.decode("subject_id", as: Int.self) }
+        #expect(left == [3, 4], "recent and failed jobs stay")
+    }
+}
