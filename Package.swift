@@ -51,7 +51,7 @@ let package = Package(
         layer("Media", ["CFFmpeg", "Storage"]),
         layer("Vision", ["COpenCVShim", "Media"]),
         layer("Database", ["CLibPQ", "Domain", "Config", "Support"]),
-        layer("Queue", ["Database", "Domain", .product(name: "Logging", package: "swift-log")]),
+        layer("Queue", ["Database", "Domain", "Support", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Pipeline",
             dependencies: [

@@ -34,7 +34,7 @@ import Domain
                 switch stage.subject {
                 case .sourceVideo: #expect(SourceVideoState(rawValue: state) != nil, "\(stage.name): \(state)")
                 case .clip: #expect(ClipState(rawValue: state) != nil, "\(stage.name): \(state)")
-                case .none: Issue.record("\(stage.name) has states but no subject")
+                case .none, .reviewAction: Issue.record("\(stage.name) has states but no subject with states")
                 }
             }
             if let failure = stage.failure { #expect(failure.hasSuffix("_failed"), "\(stage.name)") }

@@ -84,15 +84,9 @@ struct DetectCommand: AsyncParsableCommand {
                 for (n, scene) in scenes.enumerated() {
                     let how = kinds[scene.startFrame].map { "  after a \($0)" } ?? ""
                     print(String(format: "%4d  frames %7d–%-7d  %@–%@%@", n + 1, scene.startFrame, scene.endFrame,
-                                 Self.clock(scene.startSeconds), Self.clock(scene.endSeconds), how))
+                                 Timecode.format(scene.startSeconds), Timecode.format(scene.endSeconds), how))
                 }
             }
         }
-    }
-
-    /// 754.48 → "00:12:34.480".
-    static func clock(_ seconds: Double) -> String {
-        let millis = Int((seconds * 1000).rounded())
-        return String(format: "%02d:%02d:%02d.%03d", millis / 3_600_000, millis / 60_000 % 60, millis / 1000 % 60, millis % 1000)
     }
 }

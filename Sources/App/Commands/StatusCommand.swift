@@ -41,6 +41,7 @@ struct StatusCommand: AsyncParsableCommand {
             rows.append(countRow("  " + stage, status.jobs.byStage[stage]!))
         }
         var lines = CommandOutput.table(rows, rightAligned: [1])
+        lines += reviewLines(status.review)
         lines.append("")
         let failed = status.failed
         if failed.isEmpty {
@@ -74,6 +75,27 @@ struct StatusCommand: AsyncParsableCommand {
             lines.append("heaters retry ID (or --all-failed) runs discarded jobs again")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Merges and splits waiting to land, decisions that can still be undone, and a warning
+    /// when landings are overdue (no worker runs the review queue).
+    static func reviewLines(_ review: ReviewStatus) -> [String] {
+        var lines: [String] = []
+        if !review.pending.isEmpty || review.settling > 0 {
+            lines.append("")
+            lines.append("review: \(CommandOutput.count(review.pending.count, "merge or split")) waiting to land, "
+                         + "\(CommandOutput.count(review.settling, "decision")) inside the undo window")
+            lines += CommandOutput.table(review.pending.map { p in
+                ["\(p.action)", p.kind, "clip \(p.clip)", p.reviewer, "lands \(CommandOutput.time(p.landsAt))"
+                    + (p.overdue ? " — overdue" : "")]
+            }, rightAligned: [0], indent: "  ")
+        }
+        if review.overdue > 0 {
+            lines.append("warning: \(CommandOutput.count(review.overdue, "merge or split")) should have landed more than "
+                         + "\(Int(ReviewStatus.overdueSeconds)) s ago: no worker is running the review queue "
+                         + "(start heaters --headless, or the review station, which runs workers)")
+        }
+        return lines
     }
 
     /// "clips  12  pending_review 10 · export_failed 2"; just the zero when there are none.

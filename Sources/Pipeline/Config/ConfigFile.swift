@@ -16,6 +16,8 @@ import TOMLKit
 /// endpoint_url = "http://127.0.0.1:9000"
 /// [tools]
 /// venv = "/opt/heaters/.venv"
+/// [review]
+/// undo_seconds = 60
 /// ```
 public struct ConfigFile: Decodable, Sendable, Equatable {
     /// Where heaters keeps its database cluster, local object store and temporary files.
@@ -28,6 +30,7 @@ public struct ConfigFile: Decodable, Sendable, Equatable {
     public var logLevel: String?
     public var aws: AWS?
     public var tools: Tools?
+    public var review: Review?
 
     /// Credentials and endpoint for S3 storage.
     public struct AWS: Decodable, Sendable, Equatable {
@@ -54,8 +57,17 @@ public struct ConfigFile: Decodable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey { case venv, postgresDir = "postgres_dir" }
     }
 
+    /// How review decisions are timed.
+    public struct Review: Decodable, Sendable, Equatable {
+        /// Seconds a decision can be undone before the pipeline acts on it; merges and splits
+        /// land this long after they are made. Default 60.
+        public var undoSeconds: Double?
+
+        enum CodingKeys: String, CodingKey { case undoSeconds = "undo_seconds" }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case dataDir = "data_dir", databaseURL = "database_url", storage, logLevel = "log_level", aws, tools
+        case dataDir = "data_dir", databaseURL = "database_url", storage, logLevel = "log_level", aws, tools, review
     }
 
     public init() {}

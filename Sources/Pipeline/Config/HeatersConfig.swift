@@ -15,6 +15,9 @@ public struct HeatersConfig: Sendable {
     /// A PostgreSQL install to use instead of the wheel's.
     public var postgresDirectory: URL?
     public var logLevel: String
+    /// Seconds a review decision can be undone before the pipeline acts on it (merges and
+    /// splits land this long after they are made).
+    public var undoSeconds: Double
     /// The settings file that was read, if any.
     public var configFile: URL?
 
@@ -74,6 +77,10 @@ public struct HeatersConfig: Sendable {
         guard logLevels.contains(logLevel) else {
             throw ConfigError("log level must be one of \(logLevels.joined(separator: ", ")), not \"\(logLevel)\"")
         }
+        let undoText = pick(nil, "HEATERS_UNDO_SECONDS", file.review?.undoSeconds.map { String($0) }) ?? "60"
+        guard let undoSeconds = Double(undoText), undoSeconds >= 0, undoSeconds <= 86_400 else {
+            throw ConfigError("review.undo_seconds must be a number of seconds from 0 to 86400, not \"\(undoText)\"")
+        }
         let aws = AWSSettings(
             accessKeyID: pick(nil, "AWS_ACCESS_KEY_ID", file.aws?.accessKeyID),
             secretAccessKey: pick(nil, "AWS_SECRET_ACCESS_KEY", file.aws?.secretAccessKey),
@@ -88,6 +95,7 @@ public struct HeatersConfig: Sendable {
             venv: pick(nil, "HEATERS_VENV", file.tools?.venv).map { URL(fileURLWithPath: expandTilde(env)($0)) },
             postgresDirectory: pick(nil, "HEATERS_POSTGRES_DIR", file.tools?.postgresDir).map { URL(fileURLWithPath: expandTilde(env)($0)) },
             logLevel: logLevel,
+            undoSeconds: undoSeconds,
             configFile: nil)
     }
 

@@ -2,6 +2,7 @@ import Database
 import Domain
 import Foundation
 import Logging
+import Support
 import Synchronization
 
 /// Background workers for the pipeline, running the jobs of a `JobHandler`: per queue, as many threads as its concurrency, each
@@ -46,10 +47,7 @@ public final class WorkerPool: @unchecked Sendable {
         self.configuration = configuration
         self.handler = handler
         self.logger = logger
-        var host = [CChar](repeating: 0, count: 256)
-        gethostname(&host, host.count)
-        let hostname = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        identity = "\(hostname)/\(getpid())/\(UUID().uuidString.prefix(6).lowercased())"
+        identity = "\(HostName.current)/\(getpid())/\(UUID().uuidString.prefix(6).lowercased())"
     }
 
     public func start() {

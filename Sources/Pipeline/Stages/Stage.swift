@@ -22,6 +22,9 @@ public struct Stage: Sendable {
     /// Does the work; nil while the stage is not built yet (the dispatcher then leaves its
     /// subjects alone rather than pretending to process them).
     public let work: (@Sendable (StageContext) throws -> StageResult)?
+    /// For a stage whose subject has no states (a review action): what to do, in the same
+    /// transaction, when its job is discarded (attempts used up) with this message.
+    public let onDiscard: (@Sendable (PostgresConnection, Int64, String) throws -> Void)?
 
     /// A stage about rows whose states are `State` (source videos or clips): typed, so a
     /// stage cannot name a state that does not exist or mix two kinds of row.
@@ -37,12 +40,16 @@ public struct Stage: Sendable {
         self.queue = queue
         self.maxAttempts = maxAttempts
         self.work = work
+        self.onDiscard = nil
     }
 
-    /// A stage about no row (diagnostics): its jobs are enqueued, never dispatched.
-    public init(name: String, queue: String, maxAttempts: Int, work: (@Sendable (StageContext) throws -> StageResult)?) {
+    /// A stage about no row (diagnostics), or about a row with no states of its own (a review
+    /// action): its jobs are enqueued by whoever needs them, never dispatched.
+    public init(name: String, subject: SubjectKind = .none, queue: String, maxAttempts: Int,
+                onDiscard: (@Sendable (PostgresConnection, Int64, String) throws -> Void)? = nil,
+                work: (@Sendable (StageContext) throws -> StageResult)?) {
         self.name = name
-        self.subject = .none
+        self.subject = subject
         self.input = []
         self.working = nil
         self.success = nil
@@ -50,6 +57,7 @@ public struct Stage: Sendable {
         self.queue = queue
         self.maxAttempts = maxAttempts
         self.work = work
+        self.onDiscard = onDiscard
     }
 }
 

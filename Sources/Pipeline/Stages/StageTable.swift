@@ -9,6 +9,8 @@ public enum StageTable {
     public static let media = "media"
     public static let io = "io"
     public static let diagnostics = "default"
+    /// Landing scheduled merges and splits: quick database work that must not wait behind media.
+    public static let review = ReviewService.queue
 
     public static let all: [Stage] = [
         Stage(name: "download", input: [SourceVideoState.new, .downloading], working: .downloading,
@@ -25,6 +27,7 @@ public enum StageTable {
               success: .embedded, failure: .embeddingFailed, queue: media, maxAttempts: 3, work: nil),
         Stage(name: "archive", input: [ClipState.reviewArchived], working: nil,
               success: .archived, failure: .archiveFailed, queue: io, maxAttempts: 5, work: nil),
+        ReviewLandingStage.stage,
         DiagnosticStage.noop,
     ]
 

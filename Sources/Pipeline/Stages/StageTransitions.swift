@@ -27,7 +27,9 @@ public struct StageTransitions: JobSubjects {
     }
 
     public func fail(stage name: String, subjectID: Int64, message: String, on tx: PostgresConnection) throws {
-        guard let stage = stage(name), let failed = stage.failure else { return }
+        guard let stage = stage(name) else { return }
+        if let onDiscard = stage.onDiscard { try onDiscard(tx, subjectID, message) }
+        guard let failed = stage.failure else { return }
         try SubjectQueries.markFailed(tx, kind: stage.subject, id: subjectID, state: failed, message: message,
                                       from: origins(stage))
     }

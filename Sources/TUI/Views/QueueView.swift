@@ -12,15 +12,6 @@ public enum QueueView {
     }
 }
 
-/// hh:mm:ss.mmm, as the review station shows times.
-public enum Timecode {
-    public static func format(_ seconds: Double) -> String {
-        let totalMillis = Int((max(seconds, 0) * 1000).rounded())
-        let h = totalMillis / 3_600_000, m = totalMillis / 60_000 % 60, s = totalMillis / 1000 % 60, ms = totalMillis % 1000
-        return String(format: "%02d:%02d:%02d.%03d", h, m, s, ms)
-    }
-}
-
 extension String {
     func leftPadded(_ width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self

@@ -15,5 +15,6 @@ public struct Migration: Sendable {
         Migration0006ReviewActions.migration,
         Migration0007Jobs.migration,
         Migration0008JobAttempts.migration,
+        Migration0009Review.migration,
     ]
 }

@@ -8,7 +8,31 @@ public struct PipelineStatus: Sendable, Encodable {
     /// Live clips only: clips retired by a merge or split are history.
     public var clips: StateCounts
     public var jobs: JobCounts
+    public var review: ReviewStatus
     public var failed: FailedItems
+}
+
+/// The review engine's side of `heaters status`: merges and splits waiting to land,
+/// decisions still inside their undo window, and landings no worker has picked up.
+public struct ReviewStatus: Sendable, Encodable {
+    public struct Pending: Sendable, Encodable {
+        public var action: Int64
+        public var kind: String
+        public var clip: Int64
+        public var reviewer: String
+        public var landsAt: Date?
+        /// Its landing job should have run a while ago: no worker is running the review queue.
+        public var overdue: Bool
+    }
+
+    public var pending: [Pending]
+    /// Decisions (not merges or splits) that can still be undone before the pipeline acts.
+    public var settling: Int
+    /// Landing jobs more than `overdueSeconds` past their time and not yet taken.
+    public var overdue: Int
+
+    /// How late a landing may be before status warns.
+    public static let overdueSeconds = 15.0
 }
 
 /// Counts by state. `byState` has every known state, zero included, so readers can index it
@@ -152,6 +176,7 @@ public enum StatusQueries {
             sourceVideos: StateCounts(known: SourceVideoState.allCases.map(\.rawValue), counts: videos),
             clips: StateCounts(known: ClipState.allCases.map(\.rawValue), counts: clips),
             jobs: JobCounts(all: overall, byStage: stages),
+            review: try review(db),
             failed: FailedItems(
                 sourceVideos: try db.query(Self.failedSourceVideos, [list(failedVideoStates), failedLimit]).map { row in
                     FailedSourceVideo(id: try row.decode("id"), title: try row.decode("title"),
@@ -174,6 +199,17 @@ public enum StatusQueries {
                               lastErrorAttempt: try row.decodeIfPresent("last_error_attempt"),
                               finishedAt: try row.decodeIfPresent("finished_at"))
                 }))
+    }
+
+    /// Pending merges and splits (soonest first), settling decisions, overdue landings.
+    public static func review(_ db: PostgresConnection, limit: Int = 50) throws -> ReviewStatus {
+        let pending = try db.query(Self.pendingReviews, [ReviewStatus.overdueSeconds, limit]).map { row in
+            ReviewStatus.Pending(action: try row.decode("id"), kind: try row.decode("action"), clip: try row.decode("clip_id"),
+                                 reviewer: try row.decode("reviewer"), landsAt: try row.decodeIfPresent("settles_at"),
+                                 overdue: try row.decode("overdue"))
+        }
+        let counts = try db.query(Self.reviewCounts, [ReviewStatus.overdueSeconds]).first!
+        return ReviewStatus(pending: pending, settling: try counts.decode("settling"), overdue: try counts.decode("overdue"))
     }
 
     /// The newest jobs first, optionally only those in `state` and of `stage`.
@@ -219,6 +255,25 @@ public enum StatusQueries {
     private static func list(_ values: [String]) -> String { values.joined(separator: ",") }
 
     // MARK: - SQL
+
+    /// $1 overdue seconds, $2 limit. A landing is overdue when its job is live but not
+    /// running this long after its time.
+    static let pendingReviews = """
+        SELECT a.id, a.action, a.clip_id, a.reviewer, a.settles_at,
+               coalesce(j.state IN ('scheduled', 'available', 'retryable')
+                        AND j.scheduled_at < now() - make_interval(secs => $1::float8), false) AS overdue
+        FROM review_actions a LEFT JOIN jobs j ON j.id = a.job_id
+        WHERE a.action IN ('merge', 'split') AND a.landed_at IS NULL AND a.failed_at IS NULL AND a.undone_at IS NULL
+        ORDER BY a.settles_at, a.id LIMIT $2
+        """
+
+    /// $1 overdue seconds.
+    static let reviewCounts = """
+        SELECT (SELECT count(*) FROM review_actions
+                WHERE action NOT IN ('merge', 'split', 'undo') AND undone_at IS NULL AND settles_at > now())::int AS settling,
+               (SELECT count(*) FROM jobs WHERE stage = 'land_review' AND state IN ('scheduled', 'available', 'retryable')
+                AND scheduled_at < now() - make_interval(secs => $1::float8))::int AS overdue
+        """
 
     static let sourceVideoCounts = "SELECT state, count(*) AS n FROM source_videos GROUP BY state"
 

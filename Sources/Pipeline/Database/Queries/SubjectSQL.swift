@@ -16,24 +16,27 @@ enum SubjectSQL {
         let markFailed: String
     }
 
-    static let sourceVideos = make(table: "source_videos", live: "true", subject: .sourceVideo)
-    static let clips = make(table: "clips", live: "retired_at IS NULL", subject: .clip)
+    static let sourceVideos = make(table: "source_videos", live: "true", ready: "true", subject: .sourceVideo)
+    /// A decided clip is handed on only once its undo window has passed (`settles_at`), so an
+    /// approve or archive can be undone for the whole window without racing a worker.
+    static let clips = make(table: "clips", live: "retired_at IS NULL", ready: "(settles_at IS NULL OR settles_at <= now())",
+                            subject: .clip)
 
     static func statements(for subject: SubjectKind) -> Statements? {
         switch subject {
         case .sourceVideo: sourceVideos
         case .clip: clips
-        case .none: nil
+        case .none, .reviewAction: nil
         }
     }
 
-    private static func make(table: StaticString, live: StaticString, subject: SubjectKind) -> Statements {
-        let t = "\(table)", l = "\(live)"
+    private static func make(table: StaticString, live: StaticString, ready: StaticString, subject: SubjectKind) -> Statements {
+        let t = "\(table)", l = "\(live)", r = "\(ready)"
         return Statements(
             dispatch: """
                 INSERT INTO jobs (stage, queue, subject_type, subject_id, max_attempts)
                 SELECT $1, $2, '\(subject.rawValue)', id, $3 FROM \(t)
-                WHERE state = ANY($4::text[]) AND \(l)
+                WHERE state = ANY($4::text[]) AND \(l) AND \(r)
                 ON CONFLICT (stage, subject_type, subject_id) WHERE state IN (\(JobSQL.live))
                 DO NOTHING
                 """,

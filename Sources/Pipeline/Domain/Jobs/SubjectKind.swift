@@ -1,9 +1,11 @@
-/// What a job works on: a row of `source_videos`, a row of `clips`, or nothing (diagnostics,
-/// benchmarks). The raw values are the jobs table's `subject_type`.
+/// What a job works on: a row of `source_videos`, a row of `clips`, a review action (a merge
+/// or split landing), or nothing (diagnostics, benchmarks). The raw values are the jobs
+/// table's `subject_type`.
 public enum SubjectKind: String, Sendable, CaseIterable, Codable {
     case sourceVideo = "source_video"
     case clip
     case none
+    case reviewAction = "review_action"
 }
 
 /// A state of a job's subject: a source video's or a clip's. Stages are declared with these

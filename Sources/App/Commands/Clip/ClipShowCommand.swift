@@ -1,0 +1,34 @@
+import ArgumentParser
+import Database
+import Foundation
+
+/// `heaters clip show ID`.
+struct ClipShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "One clip: cut points, state, version, tags, group, lineage and decisions.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The clip id.", transform: parseClipID) var id: Int64
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        try await reportingErrors {
+            let context = try await ClipContext.open(global)
+            guard let clip = try ClipQueries.clip(context.db, id: id) else {
+                throw CommandFailure("there is no clip \(id) (heaters clip list shows the live ones)")
+            }
+            let detail = ClipText.Detail(
+                clip: ClipText.ListedClip(clip),
+                group: try ClipQueries.groupMembers(context.db, of: id),
+                parents: try ClipQueries.parents(context.db, of: id).map(ClipText.LineageLink.init),
+                children: try ClipQueries.children(context.db, of: id).map(ClipText.LineageLink.init),
+                replacedBy: clip.retiredBy == nil ? [] : try ReviewClipQueries.replacements(context.db, of: id),
+                claimedBy: try ReviewSessionQueries.heldByOthers(context.db, clips: [id], session: nil).first?.reviewer,
+                decisions: try ReviewActionQueries.log(context.db, clip: id, limit: 100).map(ClipText.LoggedAction.init))
+            if json {
+                print(try CommandOutput.json(detail))
+            } else {
+                for line in ClipText.detail(detail) { print(line) }
+            }
+        }
+    }
+}
