@@ -10,6 +10,6 @@ import Testing
     @Test func subjectStatesKnowTheirRows() {
         #expect(SourceVideoState.subject == .sourceVideo)
         #expect(ClipState.subject == .clip)
-        #expect(SubjectKind.allCases.map(\.rawValue) == ["source_video", "clip", "none"])
+        #expect(SubjectKind.allCases.map(\.rawValue) == ["source_video", "clip", "none", "review_action"])
     }
 }

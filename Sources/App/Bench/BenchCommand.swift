@@ -9,8 +9,15 @@ import Storage
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Developer benchmarks: preprocess versus the ffmpeg CLI, frame fetch latency.",
-        subcommands: [Preprocess.self, Frames.self])
+        abstract: "Developer benchmarks: preprocess versus the ffmpeg CLI, frame fetch latency, review decision latency.",
+        subcommands: [Preprocess.self, Frames.self, ReviewBench.self])
+
+    /// The p50 and p95 of `values` (sorted here).
+    static func percentiles(_ values: [Double]) -> (p50: Double, p95: Double) {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return (0, 0) }
+        return (sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 95 / 100)])
+    }
 
     /// Wall-clock seconds of `body`.
     static func time(_ body: () throws -> Void) rethrows -> Double {
@@ -107,8 +114,7 @@ struct BenchCommand: AsyncParsableCommand {
                 for n in picks {
                     latencies.append(try BenchCommand.time { _ = try source.frame(n, width: width, height: height) } * 1000)
                 }
-                latencies.sort()
-                let p50 = latencies[latencies.count / 2], p95 = latencies[min(latencies.count - 1, latencies.count * 95 / 100)]
+                let (p50, p95) = BenchCommand.percentiles(latencies)
                 print(String(format: "%-6@ p50 %7.2f ms   p95 %7.2f ms", name as NSString, p50, p95))
                 try store.delete(key: proxyKey)
             }

@@ -88,6 +88,8 @@ struct StatusCommand: AsyncParsableCommand {
             lines += CommandOutput.table(review.pending.map { p in
                 ["\(p.action)", p.kind, "clip \(p.clip)", p.reviewer, "lands \(CommandOutput.time(p.landsAt))"
                     + (p.overdue ? " — overdue" : "")]
+            } + review.settlingActions.map { s in
+                ["\(s.action)", s.kind, "clip \(s.clip)", s.reviewer, "undo window until \(CommandOutput.time(s.settlesAt))"]
             }, rightAligned: [0], indent: "  ")
         }
         if review.overdue > 0 {

@@ -21,6 +21,8 @@ enum Migration0009Review {
         ALTER TABLE clips DROP CONSTRAINT clips_retired_by_check;
         ALTER TABLE clips ADD CONSTRAINT clips_retired_by_check CHECK (retired_by IN ('merge', 'split', 'undo'));
         CREATE INDEX clips_settling_idx ON clips (settles_at) WHERE retired_at IS NULL AND settles_at IS NOT NULL;
+        -- "The clip before": the live clip of the source that ends where this one starts.
+        CREATE INDEX clips_source_end_idx ON clips (source_video_id, end_frame) WHERE retired_at IS NULL;
 
         ALTER TABLE review_actions DROP CONSTRAINT review_actions_action_check;
         ALTER TABLE review_actions ADD CONSTRAINT review_actions_action_check CHECK (action IN (

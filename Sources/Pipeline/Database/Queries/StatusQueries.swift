@@ -25,9 +25,20 @@ public struct ReviewStatus: Sendable, Encodable {
         public var overdue: Bool
     }
 
+    /// A decision the pipeline waits for: it can still be undone until `settlesAt`.
+    public struct Settling: Sendable, Encodable {
+        public var action: Int64
+        public var kind: String
+        public var clip: Int64
+        public var reviewer: String
+        public var settlesAt: Date?
+    }
+
     public var pending: [Pending]
     /// Decisions (not merges or splits) that can still be undone before the pipeline acts.
     public var settling: Int
+    /// The first of them, soonest to settle first.
+    public var settlingActions: [Settling]
     /// Landing jobs more than `overdueSeconds` past their time and not yet taken.
     public var overdue: Int
 
@@ -208,8 +219,12 @@ public enum StatusQueries {
                                  reviewer: try row.decode("reviewer"), landsAt: try row.decodeIfPresent("settles_at"),
                                  overdue: try row.decode("overdue"))
         }
+        let settling = try ReviewActionQueries.settling(db, limit: limit).map {
+            ReviewStatus.Settling(action: $0.id, kind: $0.action, clip: $0.clipID, reviewer: $0.reviewer, settlesAt: $0.settlesAt)
+        }
         let counts = try db.query(Self.reviewCounts, [ReviewStatus.overdueSeconds]).first!
-        return ReviewStatus(pending: pending, settling: try counts.decode("settling"), overdue: try counts.decode("overdue"))
+        return ReviewStatus(pending: pending, settling: try counts.decode("settling"), settlingActions: settling,
+                            overdue: try counts.decode("overdue"))
     }
 
     /// The newest jobs first, optionally only those in `state` and of `stage`.

@@ -13,11 +13,14 @@ public enum ReviewClipQueries {
     /// transaction in id order (two decisions on overlapping clips never deadlock).
     public static func neighbourhood(_ tx: PostgresConnection, of ids: [Int64]) throws -> [ReviewClip] {
         try tx.query("""
+            WITH named AS (SELECT id, source_video_id, start_frame, end_frame FROM clips WHERE id = ANY($1::bigint[]))
             SELECT \(columns) FROM clips c LEFT JOIN review_holds h ON h.clip_id = c.id
-            WHERE c.id = ANY($1::bigint[])
-               OR (c.retired_at IS NULL AND EXISTS (
-                       SELECT 1 FROM clips n WHERE n.id = ANY($1::bigint[]) AND n.source_video_id = c.source_video_id
-                          AND (c.end_frame = n.start_frame OR c.start_frame = n.end_frame)))
+            WHERE c.id IN (
+                SELECT id FROM named
+                UNION SELECT a.id FROM clips a JOIN named n ON a.source_video_id = n.source_video_id
+                      AND a.start_frame = n.end_frame AND a.retired_at IS NULL
+                UNION SELECT b.id FROM clips b JOIN named n ON b.source_video_id = n.source_video_id
+                      AND b.end_frame = n.start_frame AND b.retired_at IS NULL)
             ORDER BY c.id
             FOR UPDATE OF c
             """, [TextArray(ids)]).map(clip)
