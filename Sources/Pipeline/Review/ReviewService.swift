@@ -94,15 +94,7 @@ public struct ReviewService: Sendable {
             return .init(id: logged.id, action: decision.kind.rawValue, clip: decision.clip, scheduled: true, jobID: job,
                          settlesAt: logged.settlesAt)
         }
-        var versions: [ReviewActionQueries.ActionClip] = []
-        for update in outcome.updates {
-            let current = clips.first { $0.id == update.clip }!
-            guard let version = try ReviewClipQueries.update(tx, clip: update.clip, to: update.after, version: current.version,
-                                                             reviewer: reviewer, settleSeconds: undoSeconds) else {
-                throw ReviewError("clip \(update.clip) changed while the decision was being written; look again and decide")
-            }
-            versions.append(.init(clipID: update.clip, created: false, versionAfter: version))
-        }
+        let versions = try write(outcome.updates, over: clips, settleSeconds: undoSeconds, on: tx)
         try ReviewActionQueries.recordClips(tx, action: logged.id, versions)
         return .init(id: logged.id, action: decision.kind.rawValue, clip: decision.clip, scheduled: false, jobID: nil,
                      settlesAt: logged.settlesAt)
@@ -192,15 +184,7 @@ public struct ReviewService: Sendable {
         case .success(let value): inverse = value
         case .failure(let refusal): throw try explained(refusal, on: tx, after: action.id)
         }
-        var touched: [ReviewActionQueries.ActionClip] = []
-        for update in inverse.updates {
-            let clip = current.first { $0.id == update.clip }!
-            guard let version = try ReviewClipQueries.update(tx, clip: update.clip, to: update.after, version: clip.version,
-                                                             reviewer: reviewer, settleSeconds: nil) else {
-                throw ReviewError("clip \(update.clip) changed while the undo was being written; try again")
-            }
-            touched.append(.init(clipID: update.clip, created: false, versionAfter: version))
-        }
+        var touched = try write(inverse.updates, over: current, settleSeconds: nil, on: tx)
         for id in inverse.retire {
             let version = try ReviewClipQueries.retire(tx, clip: id, reason: "undo")
             touched.append(.init(clipID: id, created: false, versionAfter: version))
@@ -213,6 +197,20 @@ public struct ReviewService: Sendable {
         }
         if !stored.created.isEmpty { try ReviewClipQueries.undoLineage(tx, action: action.id) }
         try ReviewActionQueries.recordClips(tx, action: undo, touched)
+    }
+
+    /// Writes clip updates, each against the version the rules saw (the rows are locked, so a
+    /// mismatch means a bug or a manual edit; it fails the transaction rather than guess).
+    private func write(_ updates: [ClipUpdate], over clips: [ReviewClip], settleSeconds: Double?,
+                       on tx: PostgresConnection) throws -> [ReviewActionQueries.ActionClip] {
+        try updates.map { update in
+            let seen = clips.first { $0.id == update.clip }!.version
+            guard let version = try ReviewClipQueries.update(tx, clip: update.clip, to: update.after, version: seen,
+                                                             reviewer: reviewer, settleSeconds: settleSeconds) else {
+                throw ReviewError("clip \(update.clip) changed while the change was being written; look again and retry")
+            }
+            return .init(clipID: update.clip, created: false, versionAfter: version)
+        }
     }
 
     // MARK: - Landing

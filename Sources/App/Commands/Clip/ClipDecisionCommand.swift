@@ -45,40 +45,53 @@ struct SeenVersion: ParsableArguments {
     var version: Int?
 }
 
-struct ClipApproveCommand: ClipDecisionCommand {
+/// What approve, skip and archive take: clip ids (several: one batch) and the options.
+struct StateDecisionArguments: ParsableArguments {
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var reviewer: ReviewerOptions
+    @OptionGroup var options: DecisionOptions
+    @OptionGroup var seenVersion: SeenVersion
+    @Argument(help: "Clip ids.", transform: parseClipID) var ids: [Int64]
+}
+
+/// approve, skip and archive: one decision per clip id.
+protocol StateDecisionCommand: ClipDecisionCommand {
+    var arguments: StateDecisionArguments { get }
+    static func decision(_ clip: Int64) -> ReviewDecision
+}
+
+extension StateDecisionCommand {
+    var global: GlobalOptions { arguments.global }
+    var reviewer: ReviewerOptions { arguments.reviewer }
+    var options: DecisionOptions { arguments.options }
+    var seen: [Int64: Int] { ClipText.seen(arguments.ids, arguments.seenVersion.version) }
+    func decisions(in context: ClipContext) throws -> [ReviewDecision] {
+        if arguments.seenVersion.version != nil, arguments.ids.count != 1 {
+            throw ValidationError("--version names the version of one clip: give one clip id with it")
+        }
+        return arguments.ids.map(Self.decision)
+    }
+}
+
+struct ClipApproveCommand: StateDecisionCommand {
     static let configuration = CommandConfiguration(commandName: "approve",
                                                     abstract: "Approve pending clips (several ids: one batch, undone together).")
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var reviewer: ReviewerOptions
-    @OptionGroup var options: DecisionOptions
-    @OptionGroup var seenVersion: SeenVersion
-    @Argument(help: "Clip ids.", transform: parseClipID) var ids: [Int64]
-    var seen: [Int64: Int] { ClipText.seen(ids, seenVersion.version) }
-    func decisions(in context: ClipContext) throws -> [ReviewDecision] { ids.map { .approve(clip: $0) } }
+    @OptionGroup var arguments: StateDecisionArguments
+    static func decision(_ clip: Int64) -> ReviewDecision { .approve(clip: clip) }
 }
 
-struct ClipSkipCommand: ClipDecisionCommand {
+struct ClipSkipCommand: StateDecisionCommand {
     static let configuration = CommandConfiguration(commandName: "skip",
                                                     abstract: "Skip pending clips: reviewed, not wanted (terminal).")
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var reviewer: ReviewerOptions
-    @OptionGroup var options: DecisionOptions
-    @OptionGroup var seenVersion: SeenVersion
-    @Argument(help: "Clip ids.", transform: parseClipID) var ids: [Int64]
-    var seen: [Int64: Int] { ClipText.seen(ids, seenVersion.version) }
-    func decisions(in context: ClipContext) throws -> [ReviewDecision] { ids.map { .skip(clip: $0) } }
+    @OptionGroup var arguments: StateDecisionArguments
+    static func decision(_ clip: Int64) -> ReviewDecision { .skip(clip: clip) }
 }
 
-struct ClipArchiveCommand: ClipDecisionCommand {
+struct ClipArchiveCommand: StateDecisionCommand {
     static let configuration = CommandConfiguration(commandName: "archive",
                                                     abstract: "Archive pending clips: their files, keyframes and embeddings go.")
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var reviewer: ReviewerOptions
-    @OptionGroup var options: DecisionOptions
-    @OptionGroup var seenVersion: SeenVersion
-    @Argument(help: "Clip ids.", transform: parseClipID) var ids: [Int64]
-    var seen: [Int64: Int] { ClipText.seen(ids, seenVersion.version) }
-    func decisions(in context: ClipContext) throws -> [ReviewDecision] { ids.map { .archive(clip: $0) } }
+    @OptionGroup var arguments: StateDecisionArguments
+    static func decision(_ clip: Int64) -> ReviewDecision { .archive(clip: clip) }
 }
 
 struct ClipGroupCommand: ClipDecisionCommand {
