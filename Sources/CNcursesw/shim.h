@@ -33,3 +33,48 @@ static inline int heaters_terminfo_colors(const char *term) {
     if (setupterm(term, 2, &err) != 0) return -2;
     return tigetnum("colors");
 }
+
+// --- The review station's screen: keys, colour pairs, cells. -------------------------------
+#include <stdint.h>
+#include <wchar.h>
+
+static inline int heaters_KEY_LEFT(void) { return KEY_LEFT; }
+static inline int heaters_KEY_RIGHT(void) { return KEY_RIGHT; }
+static inline int heaters_KEY_NPAGE(void) { return KEY_NPAGE; }
+static inline int heaters_KEY_PPAGE(void) { return KEY_PPAGE; }
+static inline int heaters_KEY_HOME(void) { return KEY_HOME; }
+static inline int heaters_KEY_END(void) { return KEY_END; }
+static inline int heaters_KEY_BACKSPACE(void) { return KEY_BACKSPACE; }
+static inline int heaters_KEY_ENTER(void) { return KEY_ENTER; }
+static inline int heaters_KEY_CODE_YES(void) { return KEY_CODE_YES; }
+static inline int heaters_OK(void) { return OK; }
+static inline int heaters_COLORS(void) { return COLORS; }
+static inline int heaters_COLOR_PAIRS(void) { return COLOR_PAIRS; }
+
+/// The next key: returns OK with a character, KEY_CODE_YES with a function key, or ERR.
+static inline int heaters_get_key(unsigned int *code) {
+    wint_t value = 0;
+    int result = wget_wch(stdscr, &value);
+    *code = (unsigned int)value;
+    return result;
+}
+
+/// Pairs beyond 255 need the extended API; these take and give plain ints.
+static inline int heaters_init_pair(int pair, int fg, int bg) { return init_extended_pair(pair, fg, bg); }
+static inline int heaters_alloc_pair(int fg, int bg) { return alloc_pair(fg, bg); }
+
+/// Writes a string at a cell with attributes and an (extended) colour pair.
+static inline int heaters_put_text(int y, int x, const char *s, attr_t attrs, int pair) {
+    attr_set(attrs, 0, &pair);
+    int r = mvaddstr(y, x, s);
+    attr_set(A_NORMAL, 0, NULL);
+    return r;
+}
+
+/// Writes one cell: a character in an (extended) colour pair.
+static inline int heaters_put_cell(int y, int x, uint32_t ch, int pair) {
+    cchar_t cell;
+    wchar_t text[2] = { (wchar_t)ch, 0 };
+    setcchar(&cell, text, A_NORMAL, 0, &pair);
+    return mvadd_wch(y, x, &cell);
+}

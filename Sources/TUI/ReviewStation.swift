@@ -1,86 +1,99 @@
 @preconcurrency import CNcursesw
 import Foundation
-import Domain
 
-/// The review station's screen. For now: the queue of clips pending review, loaded from the
-/// database on a background thread; `j`/`k` move, `r` reloads, `q` quits.
+/// The review station: one event loop on the main thread, which owns ncurses. It polls the
+/// keyboard and the event queue's wake-up together, hands every key, resize, tick and
+/// background answer to the pure reducer, gives the effects to the runner, and draws the
+/// state. Nothing slow runs here: the database, storage and decoding are the runner's.
 @MainActor
 public final class ReviewStation {
-    private let backend: any ReviewBackend
-    private let wakeup: WakeupPipe
-    private let delivered = Mailbox<Result<[QueueEntry], any Error>>()
+    public struct Options: Sendable {
+        public var keymap: Keymap
+        public var theme: Theme
+        public var colors: ColorMode
+        /// Where the station remembers the clip and frame it was left at.
+        public var bookmark: URL?
 
-    private var entries: [QueueEntry] = []
-    private var selection = 0
-    private var status = "loading the queue…"
-    private var loading = false
-
-    public init(backend: any ReviewBackend) throws {
-        self.backend = backend
-        self.wakeup = try WakeupPipe()
+        public init(keymap: Keymap, theme: Theme, colors: ColorMode, bookmark: URL?) {
+            self.keymap = keymap
+            self.theme = theme
+            self.colors = colors
+            self.bookmark = bookmark
+        }
     }
 
-    /// Runs until the reviewer quits; the terminal is restored however it ends.
+    private let backend: any ReviewBackend
+    private let options: Options
+
+    public init(backend: any ReviewBackend, options: Options) {
+        self.backend = backend
+        self.options = options
+    }
+
+    /// Runs until the reviewer quits or the process is told to stop (SIGTERM, SIGHUP,
+    /// SIGINT); the terminal is restored and the session's claims are released however it ends.
     public func run() throws {
-        let session = CursesSession()
+        let events = try EventQueue()
+        let session = CursesSession(colors: options.colors)
         defer { session.close() }
-        startLoading()
-        render(session)
-        while true {
-            wakeup.waitForInput(milliseconds: 500)
-            wakeup.drain()
-            takeDelivery()
-            while let key = session.nextKey() {
-                switch key {
-                case Int32(UInt8(ascii: "q")): return
-                case Int32(UInt8(ascii: "j")), heaters_KEY_DOWN(): selection = min(selection + 1, max(entries.count - 1, 0))
-                case Int32(UInt8(ascii: "k")), heaters_KEY_UP(): selection = max(selection - 1, 0)
-                case Int32(UInt8(ascii: "r")): startLoading()
-                default: break
+        let signals = [SIGTERM, SIGHUP, SIGINT].map { number -> any DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { events.post(.terminate) }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
+
+        let screen = CursesScreen(session: session, theme: options.theme, colors: options.colors)
+        let runner = EffectRunner(backend: backend, events: events, colors: screen.colors == .none ? .none : .truecolor,
+                                  bookmark: options.bookmark)
+        defer { runner.finish() }
+        let reducer = StationReducer(keymap: options.keymap)
+        let view = StationView(keymap: options.keymap)
+        var state = StationState(size: screen.size, now: Date(), theme: options.theme.name)
+        runner.perform(reducer.start(&state), playing: false)
+        if let mark = EffectRunner.readBookmark(options.bookmark) {
+            state.pendingJump = (mark.clip, mark.frame)
+            runner.perform([.jump(clip: mark.clip, source: nil, frame: mark.frame)], playing: false)
+        }
+        view.draw(state, on: screen)
+        var drawn = state
+        while !state.quitting {
+            events.wakeup.waitForInput(milliseconds: state.playing ? 10 : 200)
+            var batch = events.drain()
+            while let input = session.nextInput() {
+                switch input {
+                case .key(let key): batch.append(.key(key))
+                case .resized: batch.append(.resize(screen.size))
+                case .ignored: break
                 }
             }
-            render(session)
+            // A resize whose KEY_RESIZE got lost still reaches the layout.
+            if screen.size != state.size { batch.append(.resize(screen.size)) }
+            batch.append(.tick(Date()))
+            for event in batch {
+                let effects = reducer.reduce(&state, event)
+                for effect in effects {
+                    if case .setTheme(let name) = effect { apply(theme: name, screen, &state) }
+                }
+                runner.perform(effects, playing: state.playing)
+                if state.quitting { break }
+            }
+            if state != drawn {
+                view.draw(state, on: screen)
+                drawn = state
+            }
         }
     }
 
-    private func startLoading() {
-        guard !loading else { return }
-        loading = true
-        let backend = backend, wakeup = wakeup, slot = delivered
-        Thread.detachNewThread {
-            let result = Result { try backend.pendingClips() }
-            slot.put(result)
-            wakeup.wake()
+    private func apply(theme name: String, _ screen: CursesScreen, _ state: inout StationState) {
+        do {
+            screen.theme = try Theme.load(name)
+            state.theme = name
+            state.message = .init(text: "theme \(name)", kind: .info, until: state.now.addingTimeInterval(4))
+        } catch {
+            state.message = .init(text: error.description, kind: .error, until: state.now.addingTimeInterval(8))
         }
-    }
-
-    private func takeDelivery() {
-        guard let result = delivered.take() else { return }
-        loading = false
-        switch result {
-        case .success(let list):
-            entries = list
-            selection = min(selection, max(list.count - 1, 0))
-            status = list.isEmpty ? "queue empty: nothing is pending review (submit a video to fill it)"
-                : "\(list.count) clip\(list.count == 1 ? "" : "s") pending review"
-        case .failure(let error):
-            status = "could not load the queue: \(error)"
-        }
-    }
-
-    private func render(_ session: CursesSession) {
-        session.clearScreen()
-        let (rows, columns) = session.size
-        session.draw(" heaters · review queue ".padding(toLength: columns, withPad: " ", startingAt: 0), row: 0, bold: true, reverse: true)
-        let listHeight = max(rows - 3, 0)
-        let top = max(0, min(selection - listHeight / 2, entries.count - listHeight))
-        for (offset, entry) in entries.dropFirst(top).prefix(listHeight).enumerated() {
-            let index = top + offset
-            session.draw(QueueView.line(entry, selected: index == selection, width: columns), row: 1 + offset,
-                         reverse: index == selection)
-        }
-        session.draw(status, row: rows - 2, colorPair: 2)
-        session.draw(" j/k move · r reload · q quit ", row: rows - 1, colorPair: 1)
-        session.present()
     }
 }

@@ -37,6 +37,12 @@ struct ReviewCommand: AsyncParsableCommand {
 
     @Option(help: .hidden) var leaseSeconds: Int = 30
 
+    @Option(help: ArgumentHelp("The review station's theme (a file in themes/: default, light, high-contrast).", valueName: "name"))
+    var theme: String?
+
+    @Option(help: ArgumentHelp("The reviewer the log records (default: your login name).", valueName: "name"))
+    var reviewer: String?
+
     func run() async throws {
         try await reportingErrors {
             let config = try global.load()
@@ -68,6 +74,16 @@ struct ReviewCommand: AsyncParsableCommand {
         guard !term.isEmpty, TerminalLibraries.colors(forTerminal: term) != nil else {
             throw CommandFailure("terminfo has no entry for TERM=\"\(term)\": set TERM=xterm-256color, or apt install ncurses-term")
         }
+        let keymap: Keymap
+        let stationTheme: Theme
+        do {
+            keymap = try Keymap(overrides: config.keys)
+            stationTheme = try Theme.load(theme ?? config.stationTheme)
+        } catch let error as KeymapError {
+            throw CommandFailure("config: \(error.description)")
+        } catch let error as ThemeError {
+            throw CommandFailure(error.description)
+        }
         let database = try DatabaseServer.forConfig(config)
         let conninfo = try await database.prepare()
         // Workers log to a file: the screen belongs to the station.
@@ -81,13 +97,21 @@ struct ReviewCommand: AsyncParsableCommand {
         defer { scratch.remove() }
         LibavLog.silence()
         let handler = StageHandler(storage: storage, scratch: scratch.directory, tools: PythonTools.locate(explicit: config.venv))
-        let workers = WorkerPool(conninfo: conninfo, configuration: poolConfiguration, handler: handler)
+        var configuration = poolConfiguration
+        configuration.niceness = 10
+        let workers = WorkerPool(conninfo: conninfo, configuration: configuration, handler: handler)
         workers.start()
         defer { workers.stop() }
-        let connection = try database.connect()
+        let backend = DatabaseReviewBackend(connection: try database.connect(), storage: storage,
+                                            reviewer: reviewer.flatMap { $0.isEmpty ? nil : $0 } ?? LoginName.current,
+                                            undoSeconds: config.undoSeconds)
+        let options = ReviewStation.Options(
+            keymap: keymap, theme: stationTheme,
+            colors: ColorMode.choose(setting: config.stationColor, environment: ProcessInfo.processInfo.environment),
+            bookmark: config.dataDirectory.appendingPathComponent("station-\(String(backend.reviewer.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }.prefix(64))).json"))
         // ncurses belongs to the main thread; the station blocks it until the reviewer quits.
         try await MainActor.run {
-            try ReviewStation(backend: DatabaseReviewBackend(connection: connection)).run()
+            try ReviewStation(backend: backend, options: options).run()
         }
     }
 }

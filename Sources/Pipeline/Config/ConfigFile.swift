@@ -18,6 +18,11 @@ import TOMLKit
 /// venv = "/opt/heaters/.venv"
 /// [review]
 /// undo_seconds = 60
+/// [station]
+/// color = "auto"
+/// theme = "default"
+/// [keys]
+/// approve = "y"
 /// ```
 public struct ConfigFile: Decodable, Sendable, Equatable {
     /// Where heaters keeps its database cluster, local object store and temporary files.
@@ -31,6 +36,9 @@ public struct ConfigFile: Decodable, Sendable, Equatable {
     public var aws: AWS?
     public var tools: Tools?
     public var review: Review?
+    public var station: Station?
+    /// Key bindings of the review station: action name → key, e.g. `approve = "y"`.
+    public var keys: [String: String]?
 
     /// Credentials and endpoint for S3 storage.
     public struct AWS: Decodable, Sendable, Equatable {
@@ -66,8 +74,19 @@ public struct ConfigFile: Decodable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey { case undoSeconds = "undo_seconds" }
     }
 
+    /// How the review station draws.
+    public struct Station: Decodable, Sendable, Equatable {
+        /// auto (truecolor when COLORTERM says so), 256, truecolor or none.
+        public var color: String?
+        /// A theme from `themes/`: default, light, high-contrast.
+        public var theme: String?
+
+        enum CodingKeys: String, CodingKey { case color, theme }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case dataDir = "data_dir", databaseURL = "database_url", storage, logLevel = "log_level", aws, tools, review
+        case dataDir = "data_dir", databaseURL = "database_url", storage, logLevel = "log_level", aws, tools, review,
+             station, keys
     }
 
     public init() {}

@@ -18,6 +18,12 @@ public struct HeatersConfig: Sendable {
     /// Seconds a review decision can be undone before the pipeline acts on it (merges and
     /// splits land this long after they are made).
     public var undoSeconds: Double
+    /// The review station's colours: auto, 256, truecolor or none.
+    public var stationColor: String
+    /// The review station's theme (a file in `themes/`).
+    public var stationTheme: String
+    /// Key bindings overriding the station's defaults: action name → key.
+    public var keys: [String: String]
     /// The settings file that was read, if any.
     public var configFile: URL?
 
@@ -81,6 +87,10 @@ public struct HeatersConfig: Sendable {
         guard let undoSeconds = Double(undoText), undoSeconds >= 0, undoSeconds <= 86_400 else {
             throw ConfigError("review.undo_seconds must be a number of seconds from 0 to 86400, not \"\(undoText)\"")
         }
+        let color = (pick(nil, "HEATERS_COLOR", file.station?.color) ?? "auto").lowercased()
+        guard ["auto", "256", "truecolor", "none"].contains(color) else {
+            throw ConfigError("station.color must be auto, 256, truecolor or none, not \"\(color)\"")
+        }
         let aws = AWSSettings(
             accessKeyID: pick(nil, "AWS_ACCESS_KEY_ID", file.aws?.accessKeyID),
             secretAccessKey: pick(nil, "AWS_SECRET_ACCESS_KEY", file.aws?.secretAccessKey),
@@ -96,6 +106,9 @@ public struct HeatersConfig: Sendable {
             postgresDirectory: pick(nil, "HEATERS_POSTGRES_DIR", file.tools?.postgresDir).map { URL(fileURLWithPath: expandTilde(env)($0)) },
             logLevel: logLevel,
             undoSeconds: undoSeconds,
+            stationColor: color,
+            stationTheme: pick(nil, "HEATERS_THEME", file.station?.theme) ?? "default",
+            keys: file.keys ?? [:],
             configFile: nil)
     }
 

@@ -23,6 +23,9 @@ public final class WorkerPool: @unchecked Sendable {
         /// (their leases then run out and other workers take them over).
         public var stopDeadline: Duration = .seconds(15)
         public var backoff = BackoffPolicy()
+        /// The nice value of the worker threads (and the tools they start): 10 under the review
+        /// station, so decoding in the background never slows the screen.
+        public var niceness: Int32 = 0
 
         public init(queues: [String: Int]) { self.queues = queues }
 
@@ -53,7 +56,11 @@ public final class WorkerPool: @unchecked Sendable {
     public func start() {
         for queue in configuration.activeQueues {
             for slot in 1...(configuration.queues[queue] ?? 0) {
-                spawn("\(queue)-\(slot)", in: workers) { [self] in workLoop(queue: queue, name: "\(identity)/\(queue)-\(slot)") }
+                spawn("\(queue)-\(slot)", in: workers) { [self] in
+                    // On Linux the nice value is per thread: this lowers only the worker.
+                    if configuration.niceness != 0 { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, configuration.niceness) }
+                    workLoop(queue: queue, name: "\(identity)/\(queue)-\(slot)")
+                }
             }
         }
         workers.notify(queue: .global()) { [self] in workersDone.store(true, ordering: .sequentiallyConsistent) }

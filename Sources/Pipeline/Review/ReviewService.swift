@@ -129,6 +129,19 @@ public struct ReviewService: Sendable {
         }, batchID: rows.first?.batchID, replayed: replayed)
     }
 
+    /// A log row as a reviewer reads it: "approve 1230", "split 1229 @f57", "merge 1220+1221".
+    public static func summary(of row: ReviewActionRow) -> String {
+        guard let stored = try? row.payload.decode(StoredReview.self) else { return "\(row.action) \(row.clipID)" }
+        switch stored.outcome.decision {
+        case .split(let clip, let frame): return "split \(clip) @f\(frame)"
+        case .merge(let clip, let other): return "merge \(min(clip, other))+\(max(clip, other))"
+        case .group(let clip, let other): return "group \(clip) with \(other)"
+        case .tag(let clip, let tag): return "tag \(clip) #\(tag)"
+        case .untag(let clip, let tag): return "untag \(clip) #\(tag)"
+        default: return "\(row.action) \(row.clipID)"
+        }
+    }
+
     // MARK: - Undoing
 
     /// Undoes action `id` (default: this reviewer's newest decision not undone), with the

@@ -13,12 +13,21 @@ public final class ChafaRenderer {
         var chafaType: ChafaPixelType { self == .rgba ? CHAFA_PIXEL_RGBA8_UNASSOCIATED : CHAFA_PIXEL_RGB8 }
     }
 
+    /// What the cells may use: colours (truecolor, mapped down by the screen), or none
+    /// (NO_COLOR): the symbols alone carry the picture.
+    public enum Colors: Sendable {
+        case truecolor
+        case none
+    }
+
     public let width: Int
     public let height: Int
     private let canvas: OpaquePointer
 
-    /// - Parameters: width, height: the grid size in terminal cells.
-    public init(width: Int, height: Int) throws(FrameError) {
+    /// - Parameters:
+    ///   - width, height: the grid size in terminal cells.
+    ///   - workFactor: chafa's effort from 0 (fastest) to 1; lower while playing.
+    public init(width: Int, height: Int, colors: Colors = .truecolor, workFactor: Float = 0.5) throws(FrameError) {
         guard width > 0, height > 0, width <= 4096, height <= 4096 else { throw .invalidGrid(width: width, height: height) }
         self.width = width
         self.height = height
@@ -32,7 +41,8 @@ public final class ChafaRenderer {
         defer { chafa_canvas_config_unref(config) }
         chafa_canvas_config_set_geometry(config, Int32(width), Int32(height))
         // Truecolor keeps the exact colours; the screen maps them down to 256 when it must.
-        chafa_canvas_config_set_canvas_mode(config, CHAFA_CANVAS_MODE_TRUECOLOR)
+        chafa_canvas_config_set_canvas_mode(config, colors == .truecolor ? CHAFA_CANVAS_MODE_TRUECOLOR : CHAFA_CANVAS_MODE_FGBG)
+        chafa_canvas_config_set_work_factor(config, min(max(workFactor, 0), 1))
         chafa_canvas_config_set_pixel_mode(config, CHAFA_PIXEL_MODE_SYMBOLS)
         chafa_canvas_config_set_symbol_map(config, symbols)
         canvas = chafa_canvas_new(config)

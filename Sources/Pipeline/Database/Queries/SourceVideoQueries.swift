@@ -111,3 +111,13 @@ extension SourceVideoQueries {
             """, [id, gold, proxy, index, frameCount, fps])
     }
 }
+
+extension SourceVideoQueries {
+    /// Where a preprocessed source's proxy and frame index are (storage keys).
+    public static func frameFiles(_ db: PostgresConnection, id: Int64) throws -> (proxy: String, index: String)? {
+        guard let row = try db.query("SELECT proxy_key, frame_index_key FROM source_videos WHERE id = $1", [id]).first,
+              let proxy: String = try row.decodeIfPresent("proxy_key"), let index: String = try row.decodeIfPresent("frame_index_key")
+        else { return nil }
+        return (proxy, index)
+    }
+}

@@ -227,6 +227,13 @@ public enum StatusQueries {
                             overdue: try counts.decode("overdue"))
     }
 
+    /// Running jobs' stages and progress, longest running first.
+    public static func running(_ db: PostgresConnection, limit: Int = 10) throws -> [(stage: String, progress: Double?)] {
+        try db.query("SELECT stage, progress FROM jobs WHERE state = 'running' ORDER BY attempted_at LIMIT $1", [limit]).map {
+            (try $0.decode("stage"), try $0.decodeIfPresent("progress"))
+        }
+    }
+
     /// The newest jobs first, optionally only those in `state` and of `stage`.
     public static func jobs(_ db: PostgresConnection, state: JobState? = nil, stage: String? = nil,
                             limit: Int = 50) throws -> JobListing {

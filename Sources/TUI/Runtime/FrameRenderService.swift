@@ -1,0 +1,122 @@
+import Foundation
+import Media
+import Synchronization
+
+/// Decodes and renders pictures off the main thread: the frame through the backend's frame
+/// source (one ranged read, one decode), then libchafa into cells. Two threads take the most
+/// urgent wanted picture first; a newer wish list replaces the older one, so frames the
+/// reviewer has moved past are never rendered. Rendered pictures are kept (LRU), so stepping
+/// back or returning to a clip is immediate.
+final class FrameRenderService: @unchecked Sendable {
+    private let backend: any ReviewBackend
+    private let events: EventQueue
+    private let colors: ChafaRenderer.Colors
+    private let state = Mutex<Work>(Work())
+    private let signal = DispatchSemaphore(value: 0)
+    private let capacity = 400
+
+    private struct Work {
+        var wanted: [FrameKey: FramePriority] = [:]
+        var inProgress: Set<FrameKey> = []
+        /// Rendered pictures; `fast` ones (playback quality) count only while playing.
+        var cache: [FrameKey: (grid: CellGrid, fast: Bool)] = [:]
+        var recency: [FrameKey] = []
+        var failed: [FrameKey: String] = [:]
+        var stopping = false
+        /// Whether playback is on: renders get cheaper.
+        var fast = false
+
+        /// A rendered picture good enough for now.
+        func usable(_ key: FrameKey) -> CellGrid? {
+            guard let entry = cache[key] else { return nil }
+            return entry.fast && !fast ? nil : entry.grid
+        }
+    }
+
+    init(backend: any ReviewBackend, events: EventQueue, colors: ChafaRenderer.Colors, threads: Int = 2) {
+        self.backend = backend
+        self.events = events
+        self.colors = colors
+        for n in 0..<max(1, threads) {
+            let thread = Thread { [self] in loop() }
+            thread.name = "heaters.frames-\(n)"
+            thread.qualityOfService = .userInteractive
+            thread.start()
+        }
+    }
+
+    /// Replaces the wish list; pictures already rendered are answered at once.
+    func want(_ wanted: [FrameKey: FramePriority], fast: Bool) {
+        let ready: [(FrameKey, CellGrid)] = state.withLock { work in
+            work.wanted = wanted
+            work.fast = fast
+            return wanted.keys.compactMap { key in work.usable(key).map { (key, $0) } }
+        }
+        for (key, grid) in ready where wanted[key] != .ahead { events.post(.frameRendered(key, grid)) }
+        for _ in 0..<max(1, wanted.count) { signal.signal() }
+    }
+
+    func stop() {
+        state.withLock { $0.stopping = true }
+        signal.signal()
+        signal.signal()
+    }
+
+    private func loop() {
+        var renderers: [String: ChafaRenderer] = [:]
+        while true {
+            signal.wait()
+            while let (key, fast) = next() {
+                let result: Result<CellGrid, any Error> = Result {
+                    let source = try backend.frames(source: key.source)
+                    let header = source.index.header
+                    // Decode at most twice the cells' resolution: chafa only needs that much.
+                    let width = min(header.width, max(16, key.columns * 4)) / 2 * 2
+                    let height = max(8, Int((Double(width) * Double(header.height) / Double(max(header.width, 1))).rounded()) / 2 * 2)
+                    let pixels = try source.frame(key.frame, width: width, height: height)
+                    let name = "\(key.columns)x\(key.rows)\(fast ? "f" : "")"
+                    let renderer = try renderers[name] ?? ChafaRenderer(width: key.columns, height: key.rows, colors: colors,
+                                                                         workFactor: fast ? 0.1 : 0.6)
+                    renderers[name] = renderer
+                    return try renderer.render(pixels: pixels.rgb, width: pixels.width, height: pixels.height, format: .rgb)
+                }
+                finish(key, result, fast: fast)
+            }
+            if state.withLock({ $0.stopping }) { return }
+        }
+    }
+
+    /// The most urgent wanted picture not rendered or being rendered.
+    private func next() -> (FrameKey, Bool)? {
+        state.withLock { work in
+            guard !work.stopping else { return nil }
+            let candidates = work.wanted.filter { work.usable($0.key) == nil && !work.inProgress.contains($0.key) && work.failed[$0.key] == nil }
+            guard let pick = candidates.min(by: { ($0.value, $0.key.frame) < ($1.value, $1.key.frame) })?.key else { return nil }
+            work.inProgress.insert(pick)
+            return (pick, work.fast)
+        }
+    }
+
+    private func finish(_ key: FrameKey, _ result: Result<CellGrid, any Error>, fast: Bool) {
+        let stillWanted: Bool = state.withLock { work in
+            work.inProgress.remove(key)
+            switch result {
+            case .success(let grid):
+                // A fast (playback) render never replaces a full one; on pause the picture is drawn again in full.
+                if !(fast && work.cache[key]?.fast == false) {
+                    if work.cache[key] == nil { work.recency.append(key) }
+                    work.cache[key] = (grid, fast)
+                    if work.recency.count > capacity { work.cache.removeValue(forKey: work.recency.removeFirst()) }
+                }
+            case .failure(let error):
+                work.failed[key] = "\(error)"
+            }
+            return work.wanted[key] != nil
+        }
+        guard stillWanted else { return }
+        switch result {
+        case .success(let grid): events.post(.frameRendered(key, grid))
+        case .failure(let error): events.post(.frameFailed(key, "\(error)"))
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Domain
+import Foundation
+
+extension StationReducer {
+    func queuePage(_ page: QueuePage, after: QueueEntry?, replacing: Bool, exhausted: Bool,
+                   _ state: inout StationState) -> [StationEffect] {
+        let oldIndex = state.selectedIndex
+        if replacing {
+            state.queue = page.entries
+            state.windowCursor = after
+        } else {
+            let known = Set(state.queue.map(\.clipID))
+            state.queue += page.entries.filter { !known.contains($0.clipID) }
+        }
+        state.queueExhausted = exhausted
+        state.queueTotal = page.total
+        state.queueLoaded = true
+        // Decided clips a refresh shows pending again were undone elsewhere (or by `u`).
+        for entry in page.entries where state.decided[entry.clipID] != nil
+            && !state.inFlight.values.contains(where: { $0.before.contains { $0.clipID == entry.clipID } }) {
+            state.decided.removeValue(forKey: entry.clipID)
+        }
+        if let jump = state.pendingJump, state.rows.contains(where: { $0.clipID == jump.clip }) {
+            state.pendingJump = nil
+            var effects = select(jump.clip, &state)
+            if let current = state.current {
+                // :goto opens a clip at its first frame, a bookmark or :frame at its frame.
+                state.frame = min(max(jump.frame ?? current.startFrame, current.startFrame), current.endFrame - 1)
+                effects += pictures(&state)
+            }
+            return effects
+        }
+        return keepSelection(&state, previousIndex: oldIndex)
+    }
+
+    /// After the rows changed: keep the selected clip, or take the row now in its place.
+    func keepSelection(_ state: inout StationState, previousIndex: Int? = nil) -> [StationEffect] {
+        let rows = state.rows
+        if state.current != nil { return pictures(&state) }
+        guard !rows.isEmpty else {
+            state.selectedClip = nil
+            state.picture = nil
+            return pictures(&state)
+        }
+        let index = min(previousIndex ?? 0, rows.count - 1)
+        return select(rows[index].clipID, &state)
+    }
+
+    /// Makes `clip` the current one, at its first frame.
+    func select(_ clip: Int64, _ state: inout StationState) -> [StationEffect] {
+        let changed = state.selectedClip != clip
+        state.selectedClip = clip
+        guard let current = state.current else { return [] }
+        var effects: [StationEffect] = []
+        if changed {
+            state.frame = current.startFrame
+            state.playing = false
+            state.playStarted = nil
+            state.frameError = nil
+            state.thumbnails = [:]
+            state.cutPictures = [:]
+            effects.append(.loadNeighbours(clip))
+            if state.session != nil, !state.claimed.contains(clip) { effects.append(.claim(around: current)) }
+        }
+        // Near the end of the window: the next page.
+        if let index = state.selectedIndex, !state.queueExhausted, state.rows.count - index <= 20, let last = state.queue.last {
+            effects.append(.loadQueue(after: last, filter: state.filter, limit: pageSize, replacing: false))
+        }
+        return effects + pictures(&state)
+    }
+
+    /// Moves the selection `by` rows (negative: up).
+    func moveSelection(by offset: Int, _ state: inout StationState) -> [StationEffect] {
+        let rows = state.rows
+        guard !rows.isEmpty else { return [] }
+        let index = state.selectedIndex ?? 0
+        let target = index + offset
+        if target < 0, state.windowCursor != nil {
+            // Above the window: reload from the start of the queue.
+            state.windowCursor = nil
+            return [.loadQueue(after: nil, filter: state.filter, limit: windowLimit, replacing: true)]
+        }
+        let clamped = min(max(target, 0), rows.count - 1)
+        // Deep in a long queue: the window moves on, so refreshes stay small.
+        if clamped > 1500 {
+            state.windowCursor = rows[clamped - 500]
+            state.queue.removeAll { ($0.sourceID, $0.startFrame) <= (rows[clamped - 500].sourceID, rows[clamped - 500].startFrame) }
+        }
+        return select(rows[clamped].clipID, &state)
+    }
+
+    /// Moves within the current clip to `frame` (clamped to the clip).
+    func moveFrame(to frame: Int, _ state: inout StationState) -> [StationEffect] {
+        guard let current = state.current else { return [] }
+        state.frame = min(max(frame, current.startFrame), current.endFrame - 1)
+        if state.playing { state.playStarted = (state.now, state.frame) }
+        return pictures(&state)
+    }
+
+    /// Filters the queue (`:source`, `:tag`) and reloads it from the start.
+    func setFilter(_ filter: QueueFilter, _ state: inout StationState) -> [StationEffect] {
+        state.filter = filter
+        state.windowCursor = nil
+        state.selectedClip = nil
+        state.queue = []
+        state.queueLoaded = false
+        return [.loadQueue(after: nil, filter: filter, limit: pageSize, replacing: true)]
+    }
+}

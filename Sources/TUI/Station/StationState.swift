@@ -1,0 +1,142 @@
+import Domain
+import Foundation
+
+/// Everything the review station shows and remembers, as one value. Keys, ticks and the
+/// backend's answers change it only through `StationReducer`; drawing only reads it.
+public struct StationState: Sendable, Equatable {
+    public var size: ScreenSize
+    public var now: Date
+
+    // The queue: a window of pending clips in review order, and what this session decided.
+    public var queue: [QueueEntry] = []
+    /// Pending clips in all (under the filter), as the last page said.
+    public var queueTotal = 0
+    public var queueLoaded = false
+    /// No page after the last entry.
+    public var queueExhausted = false
+    /// The window starts after this entry (nil: at the start of the queue).
+    public var windowCursor: QueueEntry?
+    public var filter = QueueFilter()
+    public var selectedClip: Int64?
+    /// The current source frame, inside the selected clip.
+    public var frame = 0
+    /// Clips decided here and not confirmed by a refresh yet: shown with the state the
+    /// decision gave them (optimistically), in their place in the queue.
+    public var decided: [Int64: QueueEntry] = [:]
+    /// Requests sent and not answered: what to roll back on a refusal.
+    public var inFlight: [UUID: InFlight] = [:]
+    public var marks: Set<Int64> = []
+    /// The clips this session has claimed (the current one must be among them).
+    public var claimed: Set<Int64> = []
+    public var session: String?
+    public var neighbours: (clip: Int64, value: ClipNeighbours)?
+
+    // Input.
+    public var count: Int?
+    public var mode: Mode = .normal
+    /// `;` pressed: the next approve, skip, archive or tag goes to every marked clip.
+    public var batchArmed = false
+
+    // Playback.
+    public var playing = false
+    public var speedIndex = StationState.speeds.firstIndex(of: 1)!
+    public var playStarted: (at: Date, frame: Int)?
+    /// Frames shown per second while playing, as measured.
+    public var playbackRate: Double?
+    public var framesShown: [Date] = []
+
+    // Pictures (the runtime renders them; the state holds what is on screen).
+    public var picture: Picture?
+    public var thumbnails: [FrameKey: CellGrid] = [:]
+    public var cutPictures: [FrameKey: CellGrid] = [:]
+    public var frameError: String?
+
+    // Around the edges.
+    public var tray: [TrayItem] = []
+    public var pipeline: PipelineSummary?
+    public var message: Message?
+    public var databaseLost = false
+    public var theme: String
+    public var quitting = false
+    /// When the queue, tray and pipeline were last asked for.
+    public var lastRefresh: Date?
+    /// The pictures last asked for, so a render effect goes out only when they change.
+    public var wanted: [FrameKey: FramePriority] = [:]
+    /// A clip and frame to return to (the bookmark, or `:goto`) once the queue has it.
+    public var pendingJump: (clip: Int64, frame: Int?)?
+
+    public static let speeds: [Double] = [0.25, 0.5, 1, 2, 4]
+
+    public init(size: ScreenSize, now: Date, theme: String = "default") {
+        self.size = size
+        self.now = now
+        self.theme = theme
+    }
+
+    public enum Mode: Sendable, Equatable {
+        case normal
+        case help
+        case tray
+        case cutView
+        /// Typing after `:`.
+        case command(String)
+        /// Typing a tag after `t`; `batch` when it goes to the marked clips.
+        case tagPrompt(String, batch: Bool)
+    }
+
+    public struct InFlight: Sendable, Equatable {
+        /// The entries as they were before the decision (to restore on a refusal).
+        public var before: [QueueEntry]
+        public var description: String
+    }
+
+    public struct Picture: Sendable, Equatable {
+        public var key: FrameKey
+        public var grid: CellGrid
+    }
+
+    public struct Message: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable { case info, error }
+        public var text: String
+        public var kind: Kind
+        public var until: Date?
+    }
+
+    public static func == (a: StationState, b: StationState) -> Bool {
+        a.size == b.size && a.now == b.now && a.queue == b.queue && a.queueTotal == b.queueTotal
+            && a.queueLoaded == b.queueLoaded && a.queueExhausted == b.queueExhausted && a.windowCursor == b.windowCursor
+            && a.filter == b.filter && a.selectedClip == b.selectedClip && a.frame == b.frame && a.decided == b.decided
+            && a.inFlight == b.inFlight && a.marks == b.marks && a.claimed == b.claimed && a.session == b.session
+            && a.neighbours?.clip == b.neighbours?.clip && a.neighbours?.value == b.neighbours?.value
+            && a.count == b.count && a.mode == b.mode && a.batchArmed == b.batchArmed && a.playing == b.playing
+            && a.speedIndex == b.speedIndex && a.playStarted?.at == b.playStarted?.at && a.playStarted?.frame == b.playStarted?.frame
+            && a.playbackRate == b.playbackRate && a.picture == b.picture && a.thumbnails == b.thumbnails
+            && a.cutPictures == b.cutPictures && a.frameError == b.frameError && a.tray == b.tray && a.pipeline == b.pipeline
+            && a.message == b.message && a.databaseLost == b.databaseLost && a.theme == b.theme && a.quitting == b.quitting
+            && a.pendingJump?.clip == b.pendingJump?.clip && a.pendingJump?.frame == b.pendingJump?.frame
+            && a.lastRefresh == b.lastRefresh && a.wanted == b.wanted
+    }
+
+    // MARK: - Derived
+
+    /// The rows the queue pane lists: the window and this session's decided clips, in review order.
+    public var rows: [QueueEntry] {
+        var byID = Dictionary(queue.map { ($0.clipID, $0) }, uniquingKeysWith: { a, _ in a })
+        for (id, entry) in decided where byID[id] != nil || inWindow(entry) { byID[id] = entry }
+        return byID.values.sorted { ($0.sourceID, $0.startFrame) < ($1.sourceID, $1.startFrame) }
+    }
+
+    private func inWindow(_ entry: QueueEntry) -> Bool {
+        guard let first = queue.first, let last = queue.last else { return false }
+        let key = (entry.sourceID, entry.startFrame)
+        return key >= (first.sourceID, first.startFrame) && (queueExhausted || key <= (last.sourceID, last.startFrame))
+    }
+
+    public var selectedIndex: Int? { rows.firstIndex { $0.clipID == selectedClip } }
+
+    public var current: QueueEntry? { rows.first { $0.clipID == selectedClip } }
+
+    public var layout: Layout { Layout(size) }
+
+    public var speed: Double { Self.speeds[speedIndex] }
+}

@@ -1,0 +1,214 @@
+import Domain
+import Foundation
+import Testing
+@testable import TUI
+
+/// The station's pure core: every key's effects, counts, batches, the tray's countdown,
+/// optimistic decisions confirmed or rolled back, and what a lost database does.
+@MainActor @Suite struct StationReducerTests {
+    typealias F = StationFixtures
+
+    @Test func openingAsksForTheSessionTheQueueTheTrayAndThePipeline() {
+        let reducer = StationReducer(keymap: try! Keymap())
+        var state = StationState(size: .init(rows: 24, columns: 80), now: F.start)
+        #expect(reducer.start(&state) == [.startSession, .loadQueue(after: nil, filter: QueueFilter(), limit: 200, replacing: true),
+                                          .loadTray, .loadPipeline])
+        let effects = reducer.reduce(&state, .queuePage(QueuePage(entries: F.clips, total: 5), after: nil, replacing: true,
+                                                        exhausted: true))
+        #expect(state.selectedClip == 10 && state.frame == 0 && state.queueTotal == 5)
+        #expect(effects.contains(.loadNeighbours(10)))
+        #expect(effects.contains { if case .render(let wanted) = $0 { wanted.values.contains(.now) } else { false } })
+    }
+
+    @Test func movementKeysAndCounts() {
+        var (reducer, state) = F.loaded()
+        _ = F.keys("l", reducer, &state)
+        #expect(state.frame == 1)
+        _ = F.keys("5l", reducer, &state)
+        #expect(state.frame == 6 && state.count == nil)
+        _ = F.keys("L", reducer, &state)
+        #expect(state.frame == 31, "one second is 25 frames at 25 fps")
+        _ = F.keys("$", reducer, &state)
+        #expect(state.frame == 99)
+        _ = F.keys("l", reducer, &state)
+        #expect(state.frame == 99, "steps stay inside the clip")
+        _ = F.keys("0", reducer, &state)
+        #expect(state.frame == 0)
+        _ = F.keys("10l", reducer, &state)
+        #expect(state.frame == 10, "0 after a digit is part of the count")
+        _ = F.keys("j", reducer, &state)
+        #expect(state.selectedClip == 11 && state.frame == 100, "a new clip starts at its first frame")
+        _ = F.keys("3j", reducer, &state)
+        #expect(state.selectedClip == 14)
+        _ = F.keys("9j", reducer, &state)
+        #expect(state.selectedClip == 14, "the last clip stays selected")
+        _ = F.keys("2k", reducer, &state)
+        #expect(state.selectedClip == 12)
+        _ = reducer.reduce(&state, .key(.down))
+        #expect(state.selectedClip == 13)
+    }
+
+    @Test func approveShowsAtOnceMovesOnAndIsConfirmed() throws {
+        var (reducer, state) = F.loaded()
+        let effects = F.keys("a", reducer, &state)
+        let sent = try #require(F.decisions(effects).first)
+        #expect(sent.1 == [.approve(clip: 10)] && sent.2 == [10: 1])
+        #expect(state.rows.first?.state == .reviewApproved, "shown approved before the engine answers")
+        #expect(state.selectedClip == 11)
+        _ = reducer.reduce(&state, .decisionAnswered(sent.0, .applied("approve clip 10")))
+        #expect(state.inFlight.isEmpty && state.message?.kind == .info)
+        #expect(state.rows.first?.state == .reviewApproved)
+    }
+
+    @Test func aRefusedDecisionIsRolledBackWithTheReason() throws {
+        var (reducer, state) = F.loaded()
+        let sent = try #require(F.decisions(F.keys("s", reducer, &state)).first)
+        #expect(state.rows.first?.state == .reviewSkipped)
+        _ = reducer.reduce(&state, .decisionAnswered(sent.0, .refused("clip 10 changed since you saw it")))
+        #expect(state.rows.first?.state == .pendingReview)
+        #expect(state.message?.kind == .error && state.message?.text.contains("changed since you saw it") == true)
+    }
+
+    @Test func aBatchGoesAsOneRequestToEveryMarkedClip() throws {
+        var (reducer, state) = F.loaded()
+        _ = F.keys("TT", reducer, &state)
+        #expect(state.marks == [10, 11] && state.selectedClip == 12)
+        _ = F.keys("T", reducer, &state)
+        _ = F.keys(";", reducer, &state)
+        #expect(state.batchArmed)
+        let sent = try #require(F.decisions(F.keys("d", reducer, &state)).first)
+        #expect(sent.1 == [.archive(clip: 10), .archive(clip: 11), .archive(clip: 12)])
+        #expect(state.marks.isEmpty && !state.batchArmed)
+        #expect(state.rows.prefix(3).allSatisfy { $0.state == .reviewArchived })
+        #expect(F.keys("u", reducer, &state) == [.undo(nil)], "u undoes the batch as one")
+        #expect(F.keys(";", reducer, &state).isEmpty && state.message?.kind == .error, "; with nothing marked says so")
+    }
+
+    @Test func aTagIsTypedAtAPrompt() throws {
+        var (reducer, state) = F.loaded()
+        _ = F.keys("t", reducer, &state)
+        #expect(state.mode == .tagPrompt("", batch: false))
+        _ = F.keys("night", reducer, &state)
+        _ = reducer.reduce(&state, .key(.backspace))
+        let effects = reducer.reduce(&state, .key(.enter))
+        #expect(F.decisions(effects).first?.1 == [.tag(clip: 10, tag: "nigh")])
+        #expect(state.mode == .normal && state.selectedClip == 10, "tagging stays on the clip")
+        _ = F.keys("t", reducer, &state)
+        _ = reducer.reduce(&state, .key(.escape))
+        #expect(state.mode == .normal)
+    }
+
+    @Test func groupAndMergeTakeTheClipBeforeNotThePreviousRow() throws {
+        var (reducer, state) = F.loaded()
+        _ = F.keys("j", reducer, &state)
+        let first = F.keys("m", reducer, &state)
+        #expect(first == [.loadNeighbours(11)] && state.message?.kind == .error, "the clip before is not known yet")
+        _ = reducer.reduce(&state, .neighbours(clip: 11, ClipNeighbours(before: F.clips[0], after: F.clips[2])))
+        #expect(F.decisions(F.keys("m", reducer, &state)).first?.1 == [.merge(clip: 11, with: 10)])
+        #expect(F.decisions(F.keys("g", reducer, &state)).first?.1 == [.group(clip: 11, with: 10)])
+        _ = reducer.reduce(&state, .neighbours(clip: 12, ClipNeighbours(before: nil, after: nil)))
+        #expect(F.keys("m", reducer, &state).isEmpty && state.message?.text.contains("first of its source") == true)
+    }
+
+    @Test func splitCutsAtTheCurrentFrame() {
+        var (reducer, state) = F.loaded()
+        _ = F.keys("37l", reducer, &state)
+        #expect(F.decisions(F.keys("c", reducer, &state)).first?.1 == [.split(clip: 10, at: 37)])
+        #expect(state.selectedClip == 10, "a split waits in the tray; the reviewer stays")
+    }
+
+    @Test func theTrayCountsDownOnTicks() {
+        var (reducer, state) = F.loaded()
+        _ = reducer.reduce(&state, .tray([TrayItem(actionID: 4, summary: "split 10 @f37", settlesAt: F.start.addingTimeInterval(60),
+                                                   status: .scheduled)]))
+        #expect(StationView.trayText(state.tray[0], now: state.now).0 == "split 10 @f37 (lands in 60s)")
+        _ = reducer.reduce(&state, .tick(F.start.addingTimeInterval(17.2)))
+        #expect(StationView.trayText(state.tray[0], now: state.now).0 == "split 10 @f37 (lands in 43s)")
+        let settling = TrayItem(actionID: 5, summary: "approve 11", settlesAt: F.start.addingTimeInterval(20), status: .settling)
+        #expect(StationView.trayText(settling, now: state.now).0 == "approve 11 (undo in 3s)")
+    }
+
+    @Test func refreshesComeOnTicksEveryTwoSeconds() {
+        var (reducer, state) = F.loaded()
+        #expect(reducer.reduce(&state, .tick(F.start.addingTimeInterval(1))).isEmpty)
+        let effects = reducer.reduce(&state, .tick(F.start.addingTimeInterval(2.1)))
+        #expect(effects.contains(.loadTray) && effects.contains(.loadPipeline))
+        #expect(effects.contains(.loadQueue(after: nil, filter: QueueFilter(), limit: 200, replacing: true)))
+    }
+
+    @Test func whileTheDatabaseIsGoneDecisionsAreRefusedHereAndNothingIsSent() {
+        var (reducer, state) = F.loaded()
+        _ = reducer.reduce(&state, .backendFailed("connection refused", connectionLost: true))
+        #expect(state.databaseLost && state.message?.kind == .error)
+        #expect(F.keys("a", reducer, &state).isEmpty && state.rows.first?.state == .pendingReview)
+        #expect(F.keys("j", reducer, &state).isEmpty == false, "moving still works")
+        let back = reducer.reduce(&state, .backendRecovered)
+        #expect(!state.databaseLost && back.contains(.loadTray))
+    }
+
+    @Test func playbackFollowsTheClockAndStopsAtTheEnd() {
+        var (reducer, state) = F.loaded()
+        _ = F.keys(" ", reducer, &state)
+        #expect(state.playing)
+        _ = reducer.reduce(&state, .tick(F.start.addingTimeInterval(1)))
+        #expect(state.frame == 25)
+        _ = F.keys("]", reducer, &state)
+        _ = reducer.reduce(&state, .tick(F.start.addingTimeInterval(2)))
+        #expect(state.frame == 75, "twice as fast from frame 25")
+        _ = reducer.reduce(&state, .tick(F.start.addingTimeInterval(5)))
+        #expect(state.frame == 99 && !state.playing)
+    }
+
+    @Test func theCommandLine() {
+        var (reducer, state) = F.loaded()
+        func command(_ text: String) -> [StationEffect] {
+            _ = F.keys(":", reducer, &state)
+            _ = F.keys(text, reducer, &state)
+            return reducer.reduce(&state, .key(.enter))
+        }
+        #expect(command("goto 42") == [.jump(clip: 42, source: nil, frame: nil)])
+        _ = command("frame 57")
+        #expect(state.frame == 57)
+        #expect(command("frame 250") == [.jump(clip: nil, source: 7, frame: 250)])
+        _ = command("time 00:00:01.000")
+        #expect(state.frame == 25)
+        #expect(command("tag crowd").contains(.loadQueue(after: nil, filter: QueueFilter(tag: "crowd"), limit: 200, replacing: true)))
+        #expect(command("source 3").contains(.loadQueue(after: nil, filter: QueueFilter(sourceID: 3, tag: "crowd"), limit: 200,
+                                                       replacing: true)))
+        #expect(command("theme light") == [.setTheme("light")])
+        _ = command("bogus")
+        #expect(state.message?.text.contains("unknown command :bogus") == true)
+        #expect(StationReducer.seconds("1:23.48") == 83.48 && StationReducer.seconds("x") == nil)
+    }
+
+    @Test func quittingSavesWhereTheReviewerWas() {
+        var (reducer, state) = F.loaded()
+        _ = F.keys("j12l", reducer, &state)
+        #expect(F.keys("q", reducer, &state) == [.saveBookmark(clip: 11, frame: 112), .quit])
+        #expect(state.quitting)
+        var (_, other) = F.loaded()
+        #expect(reducer.reduce(&other, .terminate).last == .quit)
+    }
+
+    @Test func aClipAnotherSessionHoldsIsLeftToIt() {
+        var (reducer, state) = F.loaded()
+        _ = reducer.reduce(&state, .claimed([12, 13, 14]))
+        #expect(state.selectedClip == 12)
+        #expect(state.message?.text.contains("another session") == true)
+    }
+
+    @Test func aBookmarkReturnsToItsClipAndFrame() {
+        var (reducer, state) = F.loaded()
+        state.pendingJump = (13, 345)
+        _ = reducer.reduce(&state, .queuePage(QueuePage(entries: F.clips, total: 5), after: nil, replacing: true, exhausted: true))
+        #expect(state.selectedClip == 13 && state.frame == 345)
+    }
+
+    @Test func helpClosesOnAnyKey() {
+        var (reducer, state) = F.loaded()
+        _ = F.keys("?", reducer, &state)
+        #expect(state.mode == .help)
+        _ = F.keys("x", reducer, &state)
+        #expect(state.mode == .normal)
+    }
+}
