@@ -59,6 +59,8 @@ public final class ReviewStation {
         }
         view.draw(state, on: screen)
         var drawn = state
+        // For the latency benchmark: a marker after each update has reached the terminal.
+        let marker = ProcessInfo.processInfo.environment["HEATERS_STATION_MARKER"] == "1"
         while !state.quitting {
             events.wakeup.waitForInput(milliseconds: state.playing ? 10 : 200)
             var batch = events.drain()
@@ -83,8 +85,19 @@ public final class ReviewStation {
             if state != drawn {
                 view.draw(state, on: screen)
                 drawn = state
+                if marker { Self.mark(state) }
             }
         }
+    }
+
+    /// An OSC sequence terminals ignore, written after curses has flushed the update: the
+    /// clip, the frame, and whether that frame's picture is the one on screen.
+    private static func mark(_ state: StationState) {
+        let shown = state.picture.map { $0.key == StationReducer.mainKey(state) } ?? false
+        let text = "\u{1B}]1337;heaters-drawn;clip=\(state.selectedClip ?? 0);frame=\(state.frame);picture=\(shown ? 1 : 0);"
+            + "playing=\(state.playing ? 1 : 0)\u{07}"
+        var bytes = Array(text.utf8)
+        _ = write(STDOUT_FILENO, &bytes, bytes.count)
     }
 
     private func apply(theme name: String, _ screen: CursesScreen, _ state: inout StationState) {

@@ -38,7 +38,12 @@ final class FrameRenderService: @unchecked Sendable {
         self.events = events
         self.colors = colors
         for n in 0..<max(1, threads) {
-            let thread = Thread { [self] in loop() }
+            let thread = Thread { [self] in
+                // A little below the main thread, which draws: rendering ahead must never
+                // delay the picture already rendered. (On Linux the nice value is per thread.)
+                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 4)
+                loop()
+            }
             thread.name = "heaters.frames-\(n)"
             thread.qualityOfService = .userInteractive
             thread.start()
