@@ -78,3 +78,11 @@ static inline int heaters_put_cell(int y, int x, uint32_t ch, int pair) {
     setcchar(&cell, text, A_NORMAL, 0, &pair);
     return mvadd_wch(y, x, &cell);
 }
+
+#include <sys/ioctl.h>
+/// Bytes written to the terminal and not yet sent (TIOCOUTQ); -1 when the fd cannot say.
+/// ioctl is variadic, so Swift cannot call it.
+static inline int heaters_output_queue(int fd) {
+    int n = 0;
+    return ioctl(fd, TIOCOUTQ, &n) < 0 ? -1 : n;
+}

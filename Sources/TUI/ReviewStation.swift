@@ -24,6 +24,8 @@ public final class ReviewStation {
 
     private let backend: any ReviewBackend
     private let options: Options
+    /// Bytes waiting for the terminal beyond which playback drops a picture.
+    static let backlog: Int32 = 24 * 1024
 
     public init(backend: any ReviewBackend, options: Options) {
         self.backend = backend
@@ -82,6 +84,9 @@ public final class ReviewStation {
                 runner.perform(effects, playing: state.playing)
                 if state.quitting { break }
             }
+            // A slow link (SSH): while the terminal has not taken the last picture, playback
+            // skips pictures instead of queueing them, so the rate steps down by itself.
+            if state.playing, heaters_output_queue(STDOUT_FILENO) > Self.backlog { continue }
             if state != drawn {
                 view.draw(state, on: screen)
                 drawn = state

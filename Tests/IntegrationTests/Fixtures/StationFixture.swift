@@ -52,7 +52,7 @@ struct StationFixture {
 
     /// Polls until `condition` holds on the database.
     @discardableResult
-    func waitUntil(timeout: TimeInterval = 30, _ condition: () throws -> Bool) -> Bool {
+    func waitUntil(timeout: TimeInterval = 45, _ condition: () throws -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if (try? condition()) == true { return true }

@@ -42,7 +42,7 @@ struct Tmux {
 
     /// Polls the screen until `condition` holds (the station draws asynchronously).
     @discardableResult
-    func waitFor(_ session: String, _ what: String, timeout: TimeInterval = 30, _ condition: (String) -> Bool) throws -> String {
+    func waitFor(_ session: String, _ what: String, timeout: TimeInterval = 60, _ condition: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
