@@ -45,19 +45,29 @@ final class CursesScreen: Screen {
 
     func draw(_ grid: CellGrid, row: Int, column: Int) {
         let size = self.size
+        // Neighbouring cells mostly share colours: one pair lookup per colour pair in a picture.
+        var pairs: [UInt64: Int32] = [:]
         for y in 0..<grid.height where row + y < size.rows {
             for x in 0..<grid.width where column + x < size.columns {
                 let cell = grid[x, y]
                 var pair: Int32 = 0
-                switch colors {
-                case .none: break
-                case .palette256:
-                    pair = heaters_alloc_pair(
-                        Int32(ColorNumbers.nearest256(cell.foreground.red, cell.foreground.green, cell.foreground.blue)),
-                        Int32(ColorNumbers.nearest256(cell.background.red, cell.background.green, cell.background.blue)))
-                case .direct:
-                    pair = heaters_alloc_pair(ColorNumbers.direct(cell.foreground.red, cell.foreground.green, cell.foreground.blue),
-                                              ColorNumbers.direct(cell.background.red, cell.background.green, cell.background.blue))
+                if colors != .none {
+                    let f = cell.foreground, b = cell.background
+                    let key = UInt64(f.red) << 40 | UInt64(f.green) << 32 | UInt64(f.blue) << 24
+                        | UInt64(b.red) << 16 | UInt64(b.green) << 8 | UInt64(b.blue)
+                    if let known = pairs[key] {
+                        pair = known
+                    } else {
+                        switch colors {
+                        case .palette256:
+                            pair = heaters_alloc_pair(Int32(ColorNumbers.nearest256(f.red, f.green, f.blue)),
+                                                      Int32(ColorNumbers.nearest256(b.red, b.green, b.blue)))
+                        default:
+                            pair = heaters_alloc_pair(ColorNumbers.direct(f.red, f.green, f.blue),
+                                                      ColorNumbers.direct(b.red, b.green, b.blue))
+                        }
+                        pairs[key] = pair
+                    }
                 }
                 _ = heaters_put_cell(Int32(row + y), Int32(column + x), cell.scalar == "\0" ? 32 : cell.scalar.value, max(pair, 0))
             }
