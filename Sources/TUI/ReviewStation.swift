@@ -56,7 +56,7 @@ public final class ReviewStation {
         var state = StationState(size: screen.size, now: Date(), theme: options.theme.name)
         runner.perform(reducer.start(&state), playing: false)
         if let mark = EffectRunner.readBookmark(options.bookmark) {
-            state.pendingJump = (mark.clip, mark.frame)
+            state.pendingJump = .init(clip: mark.clip, frame: mark.frame)
             runner.perform([.jump(clip: mark.clip, source: nil, frame: mark.frame)], playing: false)
         }
         view.draw(state, on: screen)

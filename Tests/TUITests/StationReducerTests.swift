@@ -199,7 +199,7 @@ import Testing
 
     @Test func aBookmarkReturnsToItsClipAndFrame() {
         var (reducer, state) = F.loaded()
-        state.pendingJump = (13, 345)
+        state.pendingJump = .init(clip: 13, frame: 345)
         _ = reducer.reduce(&state, .queuePage(QueuePage(entries: F.clips, total: 5), after: nil, replacing: true, exhausted: true))
         #expect(state.selectedClip == 13 && state.frame == 345)
     }

@@ -127,13 +127,17 @@ final class DatabaseReviewBackend: ReviewBackend {
     }
 
     func frames(source: Int64) throws -> FrameSource {
-        if let open = frameSources.withLock({ $0[source] }) { return open }
-        guard let files = try SourceVideoQueries.frameFiles(connection, id: source) else {
-            throw ReviewError("source \(source) has no proxy yet")
+        // Under the lock: two render threads asking for a new source open it once.
+        try frameSources.withLock { open in
+            if let source = open[source] { return source }
+            guard let files = try SourceVideoQueries.frameFiles(connection, id: source) else {
+                throw ReviewError("source \(source) has no proxy yet")
+            }
+            let opened = try FrameSource.open(store: storage, proxyKey: try StorageKey(files.proxy),
+                                              indexKey: try StorageKey(files.index))
+            open[source] = opened
+            return opened
         }
-        let opened = try FrameSource.open(store: storage, proxyKey: try StorageKey(files.proxy), indexKey: try StorageKey(files.index))
-        frameSources.withLock { $0[source] = opened }
-        return opened
     }
 
     func isConnectionLoss(_ error: any Error) -> Bool { (error as? DatabaseError)?.isConnectionLoss ?? false }

@@ -135,7 +135,7 @@ public struct StationView {
         let rect = layout.frame
         let keys = StationReducer.cutKeys(state)
         guard keys.count == 4, let current = state.current else { return }
-        let neighbours = state.neighbours?.clip == current.clipID ? state.neighbours?.value : nil
+        let neighbours = state.currentNeighbours
         let halfColumns = (rect.columns - 1) / 2, halfRows = (rect.rows - 2) / 2
         let labels = ["before: clip \(neighbours?.before.map { String($0.clipID) } ?? "—") last frame",
                       "this clip's first frame", "this clip's last frame",

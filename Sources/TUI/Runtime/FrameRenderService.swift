@@ -33,7 +33,10 @@ final class FrameRenderService: @unchecked Sendable {
         }
     }
 
+    private let threads: Int
+
     init(backend: any ReviewBackend, events: EventQueue, colors: ChafaRenderer.Colors, threads: Int = 2) {
+        self.threads = max(1, threads)
         self.backend = backend
         self.events = events
         self.colors = colors
@@ -58,13 +61,13 @@ final class FrameRenderService: @unchecked Sendable {
             return wanted.keys.compactMap { key in work.usable(key).map { (key, $0) } }
         }
         for (key, grid) in ready where wanted[key] != .ahead { events.post(.frameRendered(key, grid)) }
-        for _ in 0..<max(1, wanted.count) { signal.signal() }
+        // One wake-up per thread: each renders wanted pictures until none is left.
+        for _ in 0..<threads { signal.signal() }
     }
 
     func stop() {
         state.withLock { $0.stopping = true }
-        signal.signal()
-        signal.signal()
+        for _ in 0..<threads { signal.signal() }
     }
 
     private func loop() {

@@ -24,17 +24,17 @@ public struct Layout: Sendable, Equatable {
     /// as tall as wide).
     public var picture: Rect
     public var filmstrip: Rect
-    public var thumbnail: (columns: Int, rows: Int)
+    public var thumbnail: Size
     public var thumbnails: Int
     public var details: Rect
     public var tray: Rect
     public var pipeline: Rect
     public var message: Rect
 
-    public static func == (a: Layout, b: Layout) -> Bool {
-        a.header == b.header && a.queue == b.queue && a.frame == b.frame && a.picture == b.picture
-            && a.filmstrip == b.filmstrip && a.thumbnail == b.thumbnail && a.thumbnails == b.thumbnails
-            && a.details == b.details && a.tray == b.tray && a.pipeline == b.pipeline && a.message == b.message
+    /// A picture's size in cells.
+    public struct Size: Sendable, Equatable {
+        public var columns: Int
+        public var rows: Int
     }
 
     /// `aspect` is the proxy's width over height (16:9 when unknown).
@@ -53,7 +53,7 @@ public struct Layout: Sendable, Equatable {
         let thumbRows = rows >= 40 ? 5 : 3
         filmstrip = Rect(row: details.row - thumbRows - 1, column: right, rows: thumbRows + 1, columns: rightColumns)
         let thumbColumns = max(4, Int((Double(thumbRows) * 2 * aspect).rounded()))
-        thumbnail = (thumbColumns, thumbRows)
+        thumbnail = Size(columns: thumbColumns, rows: thumbRows)
         thumbnails = max(1, (rightColumns + 1) / (thumbColumns + 1))
         frame = Rect(row: 1, column: right, rows: filmstrip.row - 1, columns: rightColumns)
         // Fit the picture: as wide as the view allows, or as tall.

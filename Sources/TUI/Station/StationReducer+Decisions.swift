@@ -38,11 +38,11 @@ extension StationReducer {
     /// one starts), as the engine defines it; not the previous row of the queue.
     func decideWithBefore(_ kind: ReviewActionKind, _ state: inout StationState) -> [StationEffect] {
         guard let current = state.current else { return [] }
-        guard let neighbours = state.neighbours, neighbours.clip == current.clipID else {
+        guard let neighbours = state.currentNeighbours else {
             complain("still looking up the clip before \(current.clipID); press again in a moment", &state)
             return [.loadNeighbours(current.clipID)]
         }
-        guard let before = neighbours.value.before else {
+        guard let before = neighbours.before else {
             complain("clip \(current.clipID) is the first of its source: there is no clip before it", &state)
             return []
         }

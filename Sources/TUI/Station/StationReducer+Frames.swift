@@ -26,7 +26,7 @@ extension StationReducer {
         guard let current = state.current else { return [] }
         let picture = state.layout.picture
         let columns = max(1, (picture.columns - 1) / 2), rows = max(1, (state.layout.frame.rows - 2) / 2)
-        let neighbours = state.neighbours?.clip == current.clipID ? state.neighbours?.value : nil
+        let neighbours = state.currentNeighbours
         func key(_ frame: Int?) -> FrameKey? {
             frame.map { FrameKey(source: current.sourceID, frame: $0, columns: columns, rows: rows) }
         }
@@ -57,7 +57,7 @@ extension StationReducer {
                 if state.playing, offset < 0 { continue }
                 want(FrameKey(source: main.source, frame: frame, columns: main.columns, rows: main.rows), .ahead)
             }
-            if let neighbours = state.neighbours?.clip == current.clipID ? state.neighbours?.value : nil {
+            if let neighbours = state.currentNeighbours {
                 for clip in [neighbours.before, neighbours.after].compactMap({ $0 }) {
                     want(FrameKey(source: clip.sourceID, frame: clip.startFrame, columns: main.columns, rows: main.rows), .ahead)
                 }
@@ -80,7 +80,6 @@ extension StationReducer {
             state.frameError = nil
             if state.playing {
                 state.framesShown.append(state.now)
-                state.playbackRate = Double(state.framesShown.count) / 2
             }
         }
         if Self.filmstripKeys(state).contains(key) { state.thumbnails[key] = grid }

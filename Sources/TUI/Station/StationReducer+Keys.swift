@@ -93,16 +93,15 @@ extension StationReducer {
             state.playing.toggle()
             if state.playing {
                 if state.frame >= current.endFrame - 1 { state.frame = current.startFrame }
-                state.playStarted = (state.now, state.frame)
+                state.playStarted = .init(at: state.now, frame: state.frame)
                 state.framesShown = []
             } else {
                 state.playStarted = nil
-                state.playbackRate = nil
             }
             return pictures(&state)
         case .slower, .faster:
             state.speedIndex = min(max(state.speedIndex + (action == .faster ? 1 : -1), 0), StationState.speeds.count - 1)
-            if state.playing { state.playStarted = (state.now, state.frame) }
+            if state.playing { state.playStarted = .init(at: state.now, frame: state.frame) }
             note("speed \(Self.speedText(state.speed))", &state)
             return []
         case .approve: return decide(.approve, batch: state.batchArmed, &state)

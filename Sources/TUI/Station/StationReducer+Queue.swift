@@ -81,10 +81,13 @@ extension StationReducer {
             return [.loadQueue(after: nil, filter: state.filter, limit: windowLimit, replacing: true)]
         }
         let clamped = min(max(target, 0), rows.count - 1)
-        // Deep in a long queue: the window moves on, so refreshes stay small.
-        if clamped > 1500 {
-            state.windowCursor = rows[clamped - 500]
-            state.queue.removeAll { ($0.sourceID, $0.startFrame) <= (rows[clamped - 500].sourceID, rows[clamped - 500].startFrame) }
+        // Deep in a long queue: the window moves on (keeping a quarter of it above the
+        // selection), so refreshes stay within `windowLimit`.
+        let keep = windowLimit / 4
+        if clamped > windowLimit - keep {
+            let cursor = rows[clamped - keep]
+            state.windowCursor = cursor
+            state.queue.removeAll { ($0.sourceID, $0.startFrame) <= (cursor.sourceID, cursor.startFrame) }
         }
         return select(rows[clamped].clipID, &state)
     }
@@ -93,7 +96,7 @@ extension StationReducer {
     func moveFrame(to frame: Int, _ state: inout StationState) -> [StationEffect] {
         guard let current = state.current else { return [] }
         state.frame = min(max(frame, current.startFrame), current.endFrame - 1)
-        if state.playing { state.playStarted = (state.now, state.frame) }
+        if state.playing { state.playStarted = .init(at: state.now, frame: state.frame) }
         return pictures(&state)
     }
 

@@ -61,7 +61,7 @@ public struct StationReducer: Sendable {
             return keepSelection(&state)
 
         case .neighbours(let clip, let neighbours):
-            state.neighbours = (clip, neighbours)
+            state.neighbours = .init(clip: clip, value: neighbours)
             return pictures(&state)
 
         case .frameRendered(let key, let grid):
@@ -95,7 +95,7 @@ public struct StationReducer: Sendable {
                 complain(reason, &state)
                 return []
             }
-            state.pendingJump = (entry.clipID, frame)
+            state.pendingJump = .init(clip: entry.clipID, frame: frame)
             let cursor = QueueEntry(clipID: 0, sourceID: entry.sourceID, sourceTitle: "", startFrame: entry.startFrame - 1,
                                     endFrame: entry.startFrame, startSeconds: 0, endSeconds: 0, state: .pendingReview)
             return [.loadQueue(after: cursor, filter: state.filter, limit: pageSize, replacing: true)]

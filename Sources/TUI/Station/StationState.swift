@@ -29,7 +29,8 @@ public struct StationState: Sendable, Equatable {
     /// The clips this session has claimed (the current one must be among them).
     public var claimed: Set<Int64> = []
     public var session: String?
-    public var neighbours: (clip: Int64, value: ClipNeighbours)?
+    /// The clips before and after `clip` (the selected one, once loaded).
+    public var neighbours: KnownNeighbours?
 
     // Input.
     public var count: Int?
@@ -40,9 +41,8 @@ public struct StationState: Sendable, Equatable {
     // Playback.
     public var playing = false
     public var speedIndex = StationState.speeds.firstIndex(of: 1)!
-    public var playStarted: (at: Date, frame: Int)?
-    /// Frames shown per second while playing, as measured.
-    public var playbackRate: Double?
+    public var playStarted: PlayStart?
+    /// When each picture of the last two seconds of playback was shown.
     public var framesShown: [Date] = []
 
     // Pictures (the runtime renders them; the state holds what is on screen).
@@ -63,7 +63,7 @@ public struct StationState: Sendable, Equatable {
     /// The pictures last asked for, so a render effect goes out only when they change.
     public var wanted: [FrameKey: FramePriority] = [:]
     /// A clip and frame to return to (the bookmark, or `:goto`) once the queue has it.
-    public var pendingJump: (clip: Int64, frame: Int?)?
+    public var pendingJump: Jump?
 
     public static let speeds: [Double] = [0.25, 0.5, 1, 2, 4]
 
@@ -84,6 +84,27 @@ public struct StationState: Sendable, Equatable {
         case tagPrompt(String, batch: Bool)
     }
 
+    public struct KnownNeighbours: Sendable, Equatable {
+        public var clip: Int64
+        public var value: ClipNeighbours
+    }
+
+    public struct PlayStart: Sendable, Equatable {
+        public var at: Date
+        public var frame: Int
+    }
+
+    public struct Jump: Sendable, Equatable {
+        public var clip: Int64
+        /// nil: the clip's first frame.
+        public var frame: Int?
+
+        public init(clip: Int64, frame: Int?) {
+            self.clip = clip
+            self.frame = frame
+        }
+    }
+
     public struct InFlight: Sendable, Equatable {
         /// The entries as they were before the decision (to restore on a refusal).
         public var before: [QueueEntry]
@@ -102,21 +123,6 @@ public struct StationState: Sendable, Equatable {
         public var until: Date?
     }
 
-    public static func == (a: StationState, b: StationState) -> Bool {
-        a.size == b.size && a.now == b.now && a.queue == b.queue && a.queueTotal == b.queueTotal
-            && a.queueLoaded == b.queueLoaded && a.queueExhausted == b.queueExhausted && a.windowCursor == b.windowCursor
-            && a.filter == b.filter && a.selectedClip == b.selectedClip && a.frame == b.frame && a.decided == b.decided
-            && a.inFlight == b.inFlight && a.marks == b.marks && a.claimed == b.claimed && a.session == b.session
-            && a.neighbours?.clip == b.neighbours?.clip && a.neighbours?.value == b.neighbours?.value
-            && a.count == b.count && a.mode == b.mode && a.batchArmed == b.batchArmed && a.playing == b.playing
-            && a.speedIndex == b.speedIndex && a.playStarted?.at == b.playStarted?.at && a.playStarted?.frame == b.playStarted?.frame
-            && a.playbackRate == b.playbackRate && a.picture == b.picture && a.thumbnails == b.thumbnails
-            && a.cutPictures == b.cutPictures && a.frameError == b.frameError && a.tray == b.tray && a.pipeline == b.pipeline
-            && a.message == b.message && a.databaseLost == b.databaseLost && a.theme == b.theme && a.quitting == b.quitting
-            && a.pendingJump?.clip == b.pendingJump?.clip && a.pendingJump?.frame == b.pendingJump?.frame
-            && a.lastRefresh == b.lastRefresh && a.wanted == b.wanted
-    }
-
     // MARK: - Derived
 
     /// The rows the queue pane lists: the window and this session's decided clips, in review order.
@@ -126,17 +132,35 @@ public struct StationState: Sendable, Equatable {
         return byID.values.sorted { ($0.sourceID, $0.startFrame) < ($1.sourceID, $1.startFrame) }
     }
 
+    /// Whether a clip's place in review order falls in the window: after the window's cursor
+    /// (from the very start when there is none) and not past its last loaded entry.
     private func inWindow(_ entry: QueueEntry) -> Bool {
-        guard let first = queue.first, let last = queue.last else { return false }
         let key = (entry.sourceID, entry.startFrame)
-        return key >= (first.sourceID, first.startFrame) && (queueExhausted || key <= (last.sourceID, last.startFrame))
+        if let cursor = windowCursor, key <= (cursor.sourceID, cursor.startFrame) { return false }
+        guard let last = queue.last else { return queueExhausted }
+        return queueExhausted || key <= (last.sourceID, last.startFrame)
     }
 
     public var selectedIndex: Int? { rows.firstIndex { $0.clipID == selectedClip } }
 
-    public var current: QueueEntry? { rows.first { $0.clipID == selectedClip } }
+    /// The selected clip, without building `rows` (the reducer and the view ask often).
+    public var current: QueueEntry? {
+        guard let selectedClip else { return nil }
+        if let decided = decided[selectedClip] {
+            return queue.contains(where: { $0.clipID == selectedClip }) || inWindow(decided) ? decided : nil
+        }
+        return queue.first { $0.clipID == selectedClip }
+    }
 
     public var layout: Layout { Layout(size) }
 
     public var speed: Double { Self.speeds[speedIndex] }
+
+    /// The neighbours of the selected clip, when they are known.
+    public var currentNeighbours: ClipNeighbours? {
+        neighbours.flatMap { $0.clip == selectedClip ? $0.value : nil }
+    }
+
+    /// Pictures shown per second while playing, over the last two seconds.
+    public var playbackRate: Double? { playing && !framesShown.isEmpty ? Double(framesShown.count) / 2 : nil }
 }

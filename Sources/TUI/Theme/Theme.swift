@@ -43,10 +43,10 @@ public struct Theme: Sendable, Equatable {
         let text = """
             text = default
             dim = default default dim
-            header = black cyan bold
+            header = bright-white blue bold
             chrome = cyan
             title = cyan default bold
-            selection = black cyan bold
+            selection = bright-white blue bold
             marked = yellow default bold
             pending = default
             approved = green

@@ -26,7 +26,7 @@ struct ClipListCommand: AsyncParsableCommand {
             let context = try await ClipContext.open(global)
             let clips = try ClipQueries.list(context.db, state: state, sourceID: source, tag: tag, limit: limit)
             if json {
-                print(try CommandOutput.json(clips.map(ClipText.ListedClip.init)))
+                print(try CommandOutput.json(clips))
                 return
             }
             if clips.isEmpty { print("no clips match"); return }

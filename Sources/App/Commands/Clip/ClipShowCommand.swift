@@ -17,10 +17,10 @@ struct ClipShowCommand: AsyncParsableCommand {
                 throw CommandFailure("there is no clip \(id) (heaters clip list shows the live ones)")
             }
             let detail = ClipText.Detail(
-                clip: ClipText.ListedClip(clip),
+                clip: clip,
                 group: try ClipQueries.groupMembers(context.db, of: id),
-                parents: try ClipQueries.parents(context.db, of: id).map(ClipText.LineageLink.init),
-                children: try ClipQueries.children(context.db, of: id).map(ClipText.LineageLink.init),
+                parents: try ClipQueries.parents(context.db, of: id),
+                children: try ClipQueries.children(context.db, of: id),
                 replacedBy: clip.retiredBy == nil ? [] : try ReviewClipQueries.replacements(context.db, of: id),
                 claimedBy: try ReviewSessionQueries.heldByOthers(context.db, clips: [id], session: nil).first?.reviewer,
                 decisions: try ReviewActionQueries.log(context.db, clip: id, limit: 100).map(ClipText.LoggedAction.init))

@@ -95,11 +95,11 @@ enum ClipText {
         if let settles = c.settlesAt, settles > Date() { lines.append("undo window until \(CommandOutput.time(settles))") }
         if !c.isVirtual, let key = c.clipKey { lines.append("file: \(key)") }
         for link in d.parents {
-            lines.append("came from clip \(link.clip) (\(link.operation), action \(link.action.map(String.init) ?? "?"))"
+            lines.append("came from clip \(link.clipID) (\(link.operation), action \(link.actionID.map(String.init) ?? "?"))"
                          + (link.undone ? " — undone" : ""))
         }
         for link in d.children {
-            lines.append("made into clip \(link.clip) (\(link.operation), action \(link.action.map(String.init) ?? "?"))"
+            lines.append("made into clip \(link.clipID) (\(link.operation), action \(link.actionID.map(String.init) ?? "?"))"
                          + (link.undone ? " — undone" : ""))
         }
         if !d.replacedBy.isEmpty { lines.append("its frames are in clips " + d.replacedBy.map(String.init).joined(separator: ", ")) }
@@ -117,44 +117,6 @@ enum ClipText {
     private static func seconds(until date: Date) -> Int { max(0, Int(date.timeIntervalSinceNow.rounded())) }
 
     // MARK: - JSON
-
-    struct ListedClip: Encodable {
-        var id: Int64
-        var sourceID: Int64
-        var sourceTitle: String
-        var startFrame: Int
-        var endFrame: Int
-        var startSeconds: Double
-        var endSeconds: Double
-        var state: String
-        var tags: [String]
-        var groupedWith: Int64?
-        var version: Int
-        var retiredBy: String?
-        var reviewedBy: String?
-        var settlesAt: Date?
-        var heldBy: Int64?
-        var isVirtual: Bool
-        var clipKey: String?
-
-        init(_ c: ClipQueries.Listed) {
-            id = c.id; sourceID = c.sourceID; sourceTitle = c.sourceTitle; startFrame = c.startFrame; endFrame = c.endFrame
-            startSeconds = c.startSeconds; endSeconds = c.endSeconds; state = c.state; tags = c.tags; groupedWith = c.groupedWith
-            version = c.version; retiredBy = c.retiredBy; reviewedBy = c.reviewedBy; settlesAt = c.settlesAt; heldBy = c.heldBy
-            isVirtual = c.isVirtual; clipKey = c.clipKey
-        }
-    }
-
-    struct LineageLink: Encodable {
-        var clip: Int64
-        var operation: String
-        var action: Int64?
-        var undone: Bool
-
-        init(_ link: ClipQueries.Link) {
-            clip = link.clipID; operation = link.operation; action = link.actionID; undone = link.undone
-        }
-    }
 
     struct LoggedAction: Encodable {
         var id: Int64
@@ -185,10 +147,10 @@ enum ClipText {
     }
 
     struct Detail: Encodable {
-        var clip: ListedClip
+        var clip: ClipQueries.Listed
         var group: [Int64]
-        var parents: [LineageLink]
-        var children: [LineageLink]
+        var parents: [ClipQueries.Link]
+        var children: [ClipQueries.Link]
         var replacedBy: [Int64]
         var claimedBy: String?
         var decisions: [LoggedAction]

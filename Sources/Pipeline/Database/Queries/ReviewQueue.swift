@@ -36,12 +36,6 @@ public enum ReviewQueue {
                      [ClipState.pendingReview.rawValue, session, sourceID, tag]).first!.decode("n")
     }
 
-    /// The first page, as the station opened it before paging existed.
-    public static func pending(_ db: PostgresConnection, sourceID: Int64? = nil, tag: String? = nil,
-                               limit: Int = 500) throws -> [QueueEntry] {
-        try page(db, sourceID: sourceID, tag: tag, limit: limit)
-    }
-
     /// Clips by id as they are now (any state), live ones only.
     public static func entries(_ db: PostgresConnection, ids: [Int64]) throws -> [QueueEntry] {
         try db.query("""

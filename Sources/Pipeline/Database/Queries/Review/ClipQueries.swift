@@ -4,7 +4,7 @@ import Foundation
 /// Clips as `heaters clip list` and `heaters clip show` report them.
 public enum ClipQueries {
     /// One clip with its source and review facts.
-    public struct Listed: Sendable, Equatable {
+    public struct Listed: Sendable, Equatable, Encodable {
         public var id: Int64
         public var sourceID: Int64
         public var sourceTitle: String
@@ -52,11 +52,15 @@ public enum ClipQueries {
     }
 
     /// A lineage link of a clip: the clips it came from or the clips made from it.
-    public struct Link: Sendable, Equatable {
+    public struct Link: Sendable, Equatable, Encodable {
         public var clipID: Int64
         public var operation: String
         public var actionID: Int64?
         public var undone: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case clipID = "clip", operation, actionID = "action", undone
+        }
     }
 
     public static func parents(_ db: PostgresConnection, of id: Int64) throws -> [Link] {

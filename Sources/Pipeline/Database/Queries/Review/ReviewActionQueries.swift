@@ -142,15 +142,6 @@ public enum ReviewActionQueries {
             """, [reviewer, clip, limit]).map(ReviewActionRow.init(row:))
     }
 
-    /// Scheduled merges and splits that have not landed, failed or been undone, soonest first.
-    public static func pending(_ db: PostgresConnection, limit: Int = 100) throws -> [ReviewActionRow] {
-        try db.query("""
-            SELECT \(ReviewActionRow.columns) FROM review_actions
-            WHERE action IN ('merge', 'split') AND landed_at IS NULL AND failed_at IS NULL AND undone_at IS NULL
-            ORDER BY settles_at, id LIMIT $1
-            """, [limit]).map(ReviewActionRow.init(row:))
-    }
-
     /// Decisions (not merges or splits) still inside their undo window.
     public static func settling(_ db: PostgresConnection, limit: Int = 100) throws -> [ReviewActionRow] {
         try db.query("""
