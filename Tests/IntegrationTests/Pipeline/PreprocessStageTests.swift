@@ -48,7 +48,7 @@ import Testing
         try VideoFixtures.run(["-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-t", "12", "-c:v", "libx264",
                                "-preset", "ultrafast", "-pix_fmt", "yuv420p", source.path])
         #expect(try HeatersCLI.run(["submit", source.path], dataDirectory: queue.dir).status == 0)
-        let doomed = try HeatersCLI.launch(["--headless", "--queues", "io=1,media=1,default=0", "--lease-seconds", "2"],
+        let doomed = try HeatersCLI.launch(["--headless", "--queues", "io=1,media=1,default=0", "--lease-seconds", "5"],
                                            dataDirectory: queue.dir)
         // Killed in the middle of the pass: progress is past 10 % but the stage has not finished.
         #expect(try queue.waitUntil("""
@@ -61,7 +61,7 @@ import Testing
                 "no gold master or proxy is stored before the pass completes")
         #expect(try queue.db.query("SELECT proxy_key FROM source_videos").first?.decodeIfPresent("proxy_key", as: String.self) == nil)
 
-        let rescuer = try HeatersCLI.launch(["--headless", "--until-idle", "--queues", "io=1,media=1,default=0", "--lease-seconds", "2"],
+        let rescuer = try HeatersCLI.launch(["--headless", "--until-idle", "--queues", "io=1,media=1,default=0", "--lease-seconds", "5"],
                                             dataDirectory: queue.dir)
         #expect(queue.waitForExit(rescuer, timeout: 180) == 0)
         let row = try #require(try queue.db.query("SELECT state, frame_count FROM source_videos").first)

@@ -45,7 +45,7 @@ import Testing
         let (a, b) = (f.clips[1], f.clips[2])
         let merge = try f.cli(["clip", "merge", String(a), "--with", String(b)], window: 0)
         #expect(merge.status == 0, "\(merge.output)")
-        let worker = ["--headless", "--until-idle", "--queues", "review=1,media=0,io=0,default=0", "--lease-seconds", "2"]
+        let worker = ["--headless", "--until-idle", "--queues", "review=1,media=0,io=0,default=0", "--lease-seconds", "5"]
         let crashed = try HeatersCLI.run(worker, dataDirectory: f.dir,
                                          extra: f.environment(window: 0).merging(["HEATERS_FAILPOINT": "review-land"]) { $1 })
         #expect(crashed.status == SIGKILL, "the failpoint did not kill the worker: \(crashed.status) \(crashed.output)")

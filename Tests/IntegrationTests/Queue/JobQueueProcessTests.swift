@@ -30,12 +30,12 @@ import Testing
         let queue = try await QueueFixture("kill9")
         defer { queue.cleanUp() }
         let ids = try queue.noopJobs(1, args: #"{"sleep_ms": 4000}"#)
-        let doomed = try queue.launch(untilIdle: false, workers: 1, leaseSeconds: 2)
+        let doomed = try queue.launch(untilIdle: false, workers: 1, leaseSeconds: 5)
         #expect(try queue.waitUntil("SELECT count(*) AS n FROM job_attempts WHERE outcome = 'running'", equals: 1))
         kill(doomed.processIdentifier, SIGKILL)
         doomed.waitUntilExit()
 
-        let rescuer = try queue.launch(untilIdle: true, workers: 1, leaseSeconds: 2)
+        let rescuer = try queue.launch(untilIdle: true, workers: 1, leaseSeconds: 5)
         #expect(queue.waitForExit(rescuer) == 0)
         let attempts = try queue.db.query("SELECT attempt, outcome FROM job_attempts WHERE job_id = $1 ORDER BY attempt", [ids[0]])
             .map { "\(try $0.decode("attempt", as: Int.self)):\(try $0.decode("outcome", as: String.self))" }
