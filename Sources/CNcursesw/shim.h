@@ -86,3 +86,11 @@ static inline int heaters_output_queue(int fd) {
     int n = 0;
     return ioctl(fd, TIOCOUTQ, &n) < 0 ? -1 : n;
 }
+
+/// The window's size in pixels (TIOCGWINSZ; 0 where the terminal does not say) and cells.
+static inline int heaters_window_pixels(int fd, int *width, int *height, int *columns, int *rows) {
+    struct winsize size;
+    if (ioctl(fd, TIOCGWINSZ, &size) < 0) return -1;
+    *width = size.ws_xpixel; *height = size.ws_ypixel; *columns = size.ws_col; *rows = size.ws_row;
+    return 0;
+}

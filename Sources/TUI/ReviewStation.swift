@@ -13,8 +13,11 @@ public final class ReviewStation {
         public var colors: ColorMode
         /// Where the station remembers the clip and frame it was left at.
         public var bookmark: URL?
+        /// Pictures in symbols, or in pixels where the terminal draws them.
+        public var graphics: GraphicsSetting
 
-        public init(keymap: Keymap, theme: Theme, colors: ColorMode, bookmark: URL?) {
+        public init(keymap: Keymap, theme: Theme, colors: ColorMode, bookmark: URL?, graphics: GraphicsSetting = .symbols) {
+            self.graphics = graphics
             self.keymap = keymap
             self.theme = theme
             self.colors = colors
@@ -36,6 +39,8 @@ public final class ReviewStation {
     /// SIGINT); the terminal is restored and the session's claims are released however it ends.
     public func run() throws {
         let events = try EventQueue()
+        // Asked before curses starts: the terminal's answer comes in on the keyboard.
+        let pixels = GraphicsProbe.detect(options.graphics)
         let session = CursesSession(colors: options.colors)
         defer { session.close() }
         let signals = [SIGTERM, SIGHUP, SIGINT].map { number -> any DispatchSourceSignal in
@@ -48,12 +53,14 @@ public final class ReviewStation {
         defer { signals.forEach { $0.cancel() } }
 
         let screen = CursesScreen(session: session, theme: options.theme, colors: options.colors)
-        let runner = EffectRunner(backend: backend, events: events, colors: screen.colors == .none ? .none : .truecolor,
+        defer { screen.removeGraphics() }
+        let runner = EffectRunner(backend: backend, events: events, colors: screen.colors == .none ? .none : .truecolor, graphics: pixels,
                                   bookmark: options.bookmark)
         defer { runner.finish() }
         let reducer = StationReducer(keymap: options.keymap)
         let view = StationView(keymap: options.keymap)
         var state = StationState(size: screen.size, now: Date(), theme: options.theme.name)
+        state.pixelPictures = pixels != nil
         runner.perform(reducer.start(&state), playing: false)
         if let mark = EffectRunner.readBookmark(options.bookmark) {
             state.pendingJump = .init(clip: mark.clip, frame: mark.frame)
@@ -61,11 +68,13 @@ public final class ReviewStation {
         }
         view.draw(state, on: screen)
         var drawn = state
+        // Events left over when one update had taken enough rounds; first in the next.
+        var carried: [StationEvent] = []
         // For the latency benchmark: a marker after each update has reached the terminal.
         let marker = ProcessInfo.processInfo.environment["HEATERS_STATION_MARKER"] == "1"
         while !state.quitting {
-            events.wakeup.waitForInput(milliseconds: state.playing ? 10 : 200)
-            var batch = events.drain()
+            events.wakeup.waitForInput(milliseconds: !carried.isEmpty ? 0 : state.playing ? 10 : 200)
+            var batch = carried + events.drain()
             while let input = session.nextInput() {
                 switch input {
                 case .key(let key): batch.append(.key(key))
@@ -76,14 +85,27 @@ public final class ReviewStation {
             // A resize whose KEY_RESIZE got lost still reaches the layout.
             if screen.size != state.size { batch.append(.resize(screen.size)) }
             batch.append(.tick(Date()))
-            for event in batch {
-                let effects = reducer.reduce(&state, event)
-                for effect in effects {
-                    if case .setTheme(let name) = effect { apply(theme: name, screen, &state) }
+            let keyed = batch.contains { if case .key = $0 { true } else { false } }
+            // Rendering ahead waits while a key's update is drawn: on two busy cores it would
+            // take the time the picture already rendered needs to reach the terminal.
+            if keyed { runner.frames.holdAhead(true) }
+            defer { if keyed { runner.frames.holdAhead(false) } }
+            // Pictures already rendered are answered while the effects are performed: they are
+            // reduced before the draw, so a warm step is drawn once, with its picture.
+            var rounds = 0
+            while !batch.isEmpty, rounds < 4, !state.quitting {
+                for event in batch {
+                    let effects = reducer.reduce(&state, event)
+                    for effect in effects {
+                        if case .setTheme(let name) = effect { apply(theme: name, screen, &state) }
+                    }
+                    runner.perform(effects, playing: state.playing)
+                    if state.quitting { break }
                 }
-                runner.perform(effects, playing: state.playing)
-                if state.quitting { break }
+                batch = events.drain()
+                rounds += 1
             }
+            carried = batch
             // A slow link (SSH): while the terminal has not taken the last picture, playback
             // skips pictures instead of queueing them, so the rate steps down by itself.
             if state.playing, heaters_output_queue(STDOUT_FILENO) > Self.backlog { continue }

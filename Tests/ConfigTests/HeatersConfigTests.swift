@@ -65,6 +65,20 @@ import Testing
         }
     }
 
+    @Test func stationGraphicsFromTheFileOrTheEnvironmentAndOnlyKnownModes() throws {
+        #expect(try HeatersConfig.resolve(file: ConfigFile(), environment: home, overrides: .init()).stationGraphics == "symbols")
+        let file = try ConfigFile(toml: "[station]\ngraphics = \"Sixel\"", source: "c.toml")
+        #expect(try HeatersConfig.resolve(file: file, environment: home, overrides: .init()).stationGraphics == "sixel")
+        let env = home.merging(["HEATERS_GRAPHICS": "auto"]) { $1 }
+        #expect(try HeatersConfig.resolve(file: file, environment: env, overrides: .init()).stationGraphics == "auto")
+        do {
+            _ = try HeatersConfig.resolve(file: ConfigFile(), environment: ["HEATERS_GRAPHICS": "iterm2"], overrides: .init())
+            Issue.record("accepted an unknown graphics mode")
+        } catch let error as ConfigError {
+            #expect(error.description.contains("symbols, auto, sixel or kitty"))
+        }
+    }
+
     @Test func loadReadsTheFileAndRejectsAMissingExplicitOne() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("heaters"), withIntermediateDirectories: true)

@@ -40,6 +40,9 @@ struct ReviewCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The review station's theme (a file in themes/: default, light, high-contrast).", valueName: "name"))
     var theme: String?
 
+    @Option(help: ArgumentHelp("Pictures as symbols (default), or in pixels: auto (where the terminal answers a sixel or kitty query; never under tmux or screen), sixel, kitty.", valueName: "mode"))
+    var graphics: String?
+
     @Option(help: ArgumentHelp("The reviewer the log records (default: your login name).", valueName: "name"))
     var reviewer: String?
 
@@ -76,9 +79,13 @@ struct ReviewCommand: AsyncParsableCommand {
         }
         let keymap: Keymap
         let stationTheme: Theme
+        let pictures: GraphicsSetting
         do {
             keymap = try Keymap(overrides: config.keys)
             stationTheme = try Theme.load(theme ?? config.stationTheme)
+            pictures = try GraphicsSetting(parsing: graphics ?? config.stationGraphics)
+        } catch let error as GraphicsSettingError {
+            throw CommandFailure(error.description)
         } catch let error as KeymapError {
             throw CommandFailure("config: \(error.description)")
         } catch let error as ThemeError {
@@ -108,7 +115,8 @@ struct ReviewCommand: AsyncParsableCommand {
         let options = ReviewStation.Options(
             keymap: keymap, theme: stationTheme,
             colors: ColorMode.choose(setting: config.stationColor, environment: ProcessInfo.processInfo.environment),
-            bookmark: config.dataDirectory.appendingPathComponent("station-\(String(backend.reviewer.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }.prefix(64))).json"))
+            bookmark: config.dataDirectory.appendingPathComponent("station-\(String(backend.reviewer.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }.prefix(64))).json"),
+            graphics: pictures)
         // ncurses belongs to the main thread; the station blocks it until the reviewer quits.
         try await MainActor.run {
             try ReviewStation(backend: backend, options: options).run()

@@ -80,8 +80,10 @@ public struct ConfigFile: Decodable, Sendable, Equatable {
         public var color: String?
         /// A theme from `themes/`: default, light, high-contrast.
         public var theme: String?
+        /// symbols (default), auto (pixels where the terminal answers a sixel or kitty query), sixel or kitty.
+        public var graphics: String?
 
-        enum CodingKeys: String, CodingKey { case color, theme }
+        enum CodingKeys: String, CodingKey { case color, theme, graphics }
     }
 
     enum CodingKeys: String, CodingKey {

@@ -22,6 +22,8 @@ public struct HeatersConfig: Sendable {
     public var stationColor: String
     /// The review station's theme (a file in `themes/`).
     public var stationTheme: String
+    /// How the station draws pictures: symbols, auto, sixel or kitty.
+    public var stationGraphics: String
     /// Key bindings overriding the station's defaults: action name → key.
     public var keys: [String: String]
     /// The settings file that was read, if any.
@@ -91,6 +93,10 @@ public struct HeatersConfig: Sendable {
         guard ["auto", "256", "truecolor", "none"].contains(color) else {
             throw ConfigError("station.color must be auto, 256, truecolor or none, not \"\(color)\"")
         }
+        let graphics = (pick(nil, "HEATERS_GRAPHICS", file.station?.graphics) ?? "symbols").lowercased()
+        guard ["symbols", "auto", "sixel", "kitty"].contains(graphics) else {
+            throw ConfigError("station.graphics must be symbols, auto, sixel or kitty, not \"\(graphics)\"")
+        }
         let aws = AWSSettings(
             accessKeyID: pick(nil, "AWS_ACCESS_KEY_ID", file.aws?.accessKeyID),
             secretAccessKey: pick(nil, "AWS_SECRET_ACCESS_KEY", file.aws?.secretAccessKey),
@@ -108,6 +114,7 @@ public struct HeatersConfig: Sendable {
             undoSeconds: undoSeconds,
             stationColor: color,
             stationTheme: pick(nil, "HEATERS_THEME", file.station?.theme) ?? "default",
+            stationGraphics: graphics,
             keys: file.keys ?? [:],
             configFile: nil)
     }

@@ -34,18 +34,28 @@ public struct TerminalCell: Sendable, Hashable {
     }
 }
 
-/// A picture as terminal cells, row by row: what the frame view copies into ncurses.
+/// A picture as terminal cells, row by row: what the frame view copies into ncurses. A
+/// picture in pixels has blank cells and the bytes that draw it (`graphic`), which the
+/// screen writes after curses has drawn.
 public struct CellGrid: Sendable, Hashable {
     public let width: Int
     public let height: Int
     /// `width × height` cells, row-major.
     public var cells: [TerminalCell]
+    public var graphic: TerminalGraphic?
 
-    public init(width: Int, height: Int, cells: [TerminalCell]) {
+    public init(width: Int, height: Int, cells: [TerminalCell], graphic: TerminalGraphic? = nil) {
         precondition(cells.count == width * height, "a \(width)x\(height) grid needs \(width * height) cells")
         self.width = width
         self.height = height
         self.cells = cells
+        self.graphic = graphic
+    }
+
+    /// A picture in pixels over `width × height` blank cells.
+    public init(width: Int, height: Int, graphic: TerminalGraphic) {
+        let blank = TerminalCell(scalar: " ", foreground: RGBColor(red: 0, green: 0, blue: 0), background: RGBColor(red: 0, green: 0, blue: 0))
+        self.init(width: width, height: height, cells: Array(repeating: blank, count: width * height), graphic: graphic)
     }
 
     public subscript(x: Int, y: Int) -> TerminalCell {

@@ -6,6 +6,8 @@ public final class GridScreen: Screen {
     public private(set) var characters: [[Character]]
     public private(set) var slots: [[ThemeSlot?]]
     public private(set) var presented = 0
+    /// Pictures in pixels drawn since the last erase: where they start and their size in cells.
+    public private(set) var graphics: [(row: Int, column: Int, columns: Int, rows: Int)] = []
 
     public init(size: ScreenSize) {
         self.size = size
@@ -14,6 +16,7 @@ public final class GridScreen: Screen {
     }
 
     public func erase() {
+        graphics = []
         characters = Array(repeating: Array(repeating: " ", count: size.columns), count: size.rows)
         slots = Array(repeating: Array(repeating: nil, count: size.columns), count: size.rows)
     }
@@ -37,6 +40,7 @@ public final class GridScreen: Screen {
     }
 
     public func draw(_ grid: CellGrid, row: Int, column: Int) {
+        if grid.graphic != nil { graphics.append((row, column, grid.width, grid.height)) }
         for y in 0..<grid.height where row + y < size.rows {
             for x in 0..<grid.width where column + x < size.columns {
                 let scalar = grid[x, y].scalar

@@ -120,8 +120,11 @@ public struct StationView {
     private func picture(_ state: StationState, _ layout: Layout, _ screen: any Screen) {
         let rect = layout.frame
         if let picture = state.picture, state.current?.sourceID == picture.key.source {
+            // A picture in pixels may be a cell or two smaller than the room (the terminal's cells
+            // are not exactly 1:2): centred.
             let p = layout.picture
-            screen.draw(picture.grid, row: p.row, column: p.column)
+            screen.draw(picture.grid, row: p.row + max(0, p.rows - picture.grid.height) / 2,
+                        column: p.column + max(0, p.columns - picture.grid.width) / 2)
             return
         }
         let text = state.current == nil ? "" : state.frameError.map { "cannot show this frame: " + DisplayText.clean($0) }

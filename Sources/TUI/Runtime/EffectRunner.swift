@@ -22,11 +22,11 @@ final class EffectRunner: @unchecked Sendable {
         var replays: [(UUID, [ReviewDecision], [Int64: Int])] = []
     }
 
-    init(backend: any ReviewBackend, events: EventQueue, colors: ChafaRenderer.Colors, bookmark: URL?) {
+    init(backend: any ReviewBackend, events: EventQueue, colors: ChafaRenderer.Colors, graphics: PixelGraphics?, bookmark: URL?) {
         self.backend = backend
         self.events = events
         self.bookmark = bookmark
-        frames = FrameRenderService(backend: backend, events: events, colors: colors)
+        frames = FrameRenderService(backend: backend, events: events, colors: colors, graphics: graphics)
         startRenewals()
     }
 

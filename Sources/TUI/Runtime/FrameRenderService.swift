@@ -11,6 +11,8 @@ final class FrameRenderService: @unchecked Sendable {
     private let backend: any ReviewBackend
     private let events: EventQueue
     private let colors: ChafaRenderer.Colors
+    /// The protocol and cell size for pictures in pixels (keys with `pixels`); nil: symbols only.
+    private let graphics: PixelGraphics?
     private let state = Mutex<Work>(Work())
     private let signal = DispatchSemaphore(value: 0)
     private let capacity = 400
@@ -18,6 +20,9 @@ final class FrameRenderService: @unchecked Sendable {
     private struct Work {
         var wanted: [FrameKey: FramePriority] = [:]
         var inProgress: Set<FrameKey> = []
+        /// The read-ahead renders among them: one at a time unless playing, so the other
+        /// thread is free for the picture a key asks for and a core is left to the drawing.
+        var aheadInProgress: Set<FrameKey> = []
         /// Rendered pictures; `fast` ones (playback quality) count only while playing.
         var cache: [FrameKey: (grid: CellGrid, fast: Bool)] = [:]
         var recency: [FrameKey] = []
@@ -25,6 +30,8 @@ final class FrameRenderService: @unchecked Sendable {
         var stopping = false
         /// Whether playback is on: renders get cheaper.
         var fast = false
+        /// While the main thread draws a key's update, only pictures it shows are rendered.
+        var holdingAhead = false
 
         /// A rendered picture good enough for now.
         func usable(_ key: FrameKey) -> CellGrid? {
@@ -35,8 +42,10 @@ final class FrameRenderService: @unchecked Sendable {
 
     private let threads: Int
 
-    init(backend: any ReviewBackend, events: EventQueue, colors: ChafaRenderer.Colors, threads: Int = 2) {
+    init(backend: any ReviewBackend, events: EventQueue, colors: ChafaRenderer.Colors, graphics: PixelGraphics?,
+         threads: Int = 2) {
         self.threads = max(1, threads)
+        self.graphics = graphics
         self.backend = backend
         self.events = events
         self.colors = colors
@@ -65,6 +74,12 @@ final class FrameRenderService: @unchecked Sendable {
         for _ in 0..<threads { signal.signal() }
     }
 
+    /// Holds rendering ahead back (true) while the main thread draws, then lets it go on.
+    func holdAhead(_ hold: Bool) {
+        state.withLock { $0.holdingAhead = hold }
+        if !hold { for _ in 0..<threads { signal.signal() } }
+    }
+
     func stop() {
         state.withLock { $0.stopping = true }
         for _ in 0..<threads { signal.signal() }
@@ -72,12 +87,24 @@ final class FrameRenderService: @unchecked Sendable {
 
     private func loop() {
         var renderers: [String: ChafaRenderer] = [:]
+        var pixelRenderers: [String: PixelRenderer] = [:]
         while true {
             signal.wait()
             while let (key, fast) = next() {
                 let result: Result<CellGrid, any Error> = Result {
                     let source = try backend.frames(source: key.source)
                     let header = source.index.header
+                    if key.pixels, let graphics {
+                        let cells = PixelRenderer.fitted(columns: key.columns, rows: key.rows, cell: graphics,
+                                                         imageWidth: header.width, imageHeight: header.height)
+                        let width = max(16, min(header.width, cells.columns * graphics.cellWidth)) / 2 * 2
+                        let height = max(8, Int((Double(width) * Double(header.height) / Double(max(header.width, 1))).rounded()) / 2 * 2)
+                        let pixels = try source.frame(key.frame, width: width, height: height)
+                        let name = "\(cells.columns)x\(cells.rows)"
+                        let renderer = try pixelRenderers[name] ?? PixelRenderer(width: cells.columns, height: cells.rows, graphics: graphics)
+                        pixelRenderers[name] = renderer
+                        return try renderer.render(pixels: pixels.rgb, width: pixels.width, height: pixels.height, format: .rgb)
+                    }
                     // Decode at most twice the cells' resolution: chafa only needs that much.
                     let width = min(header.width, max(16, key.columns * 4)) / 2 * 2
                     let height = max(8, Int((Double(width) * Double(header.height) / Double(max(header.width, 1))).rounded()) / 2 * 2)
@@ -98,9 +125,14 @@ final class FrameRenderService: @unchecked Sendable {
     private func next() -> (FrameKey, Bool)? {
         state.withLock { work in
             guard !work.stopping else { return nil }
-            let candidates = work.wanted.filter { work.usable($0.key) == nil && !work.inProgress.contains($0.key) && work.failed[$0.key] == nil }
+            let aheadAllowed = !work.holdingAhead && (work.fast || work.aheadInProgress.isEmpty)
+            let candidates = work.wanted.filter {
+                work.usable($0.key) == nil && !work.inProgress.contains($0.key) && work.failed[$0.key] == nil
+                    && (aheadAllowed || $0.value != .ahead)
+            }
             guard let pick = candidates.min(by: { ($0.value, $0.key.frame) < ($1.value, $1.key.frame) })?.key else { return nil }
             work.inProgress.insert(pick)
+            if work.wanted[pick] == .ahead { work.aheadInProgress.insert(pick) }
             return (pick, work.fast)
         }
     }
@@ -108,6 +140,7 @@ final class FrameRenderService: @unchecked Sendable {
     private func finish(_ key: FrameKey, _ result: Result<CellGrid, any Error>, fast: Bool) {
         let stillWanted: Bool = state.withLock { work in
             work.inProgress.remove(key)
+            work.aheadInProgress.remove(key)
             switch result {
             case .success(let grid):
                 // A fast (playback) render never replaces a full one; on pause the picture is drawn again in full.

@@ -1,15 +1,18 @@
-/// One picture the station wants drawn: a source frame at a size in cells.
+/// One picture the station wants drawn: a source frame at a size in cells, in symbols or,
+/// where the terminal has a graphics protocol, in pixels.
 public struct FrameKey: Sendable, Hashable {
     public var source: Int64
     public var frame: Int
     public var columns: Int
     public var rows: Int
+    public var pixels: Bool
 
-    public init(source: Int64, frame: Int, columns: Int, rows: Int) {
+    public init(source: Int64, frame: Int, columns: Int, rows: Int, pixels: Bool = false) {
         self.source = source
         self.frame = frame
         self.columns = columns
         self.rows = rows
+        self.pixels = pixels
     }
 }
 

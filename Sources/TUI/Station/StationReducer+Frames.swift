@@ -6,7 +6,8 @@ extension StationReducer {
     static func mainKey(_ state: StationState) -> FrameKey? {
         guard let current = state.current else { return nil }
         let picture = state.layout.picture
-        return FrameKey(source: current.sourceID, frame: state.frame, columns: picture.columns, rows: picture.rows)
+        return FrameKey(source: current.sourceID, frame: state.frame, columns: picture.columns, rows: picture.rows,
+                        pixels: state.pixelPictures)
     }
 
     /// The filmstrip: small frames at equal steps through the clip.
@@ -28,7 +29,7 @@ extension StationReducer {
         let columns = max(1, (picture.columns - 1) / 2), rows = max(1, (state.layout.frame.rows - 2) / 2)
         let neighbours = state.currentNeighbours
         func key(_ frame: Int?) -> FrameKey? {
-            frame.map { FrameKey(source: current.sourceID, frame: $0, columns: columns, rows: rows) }
+            frame.map { FrameKey(source: current.sourceID, frame: $0, columns: columns, rows: rows, pixels: state.pixelPictures) }
         }
         return [key(neighbours?.before.map { $0.endFrame - 1 }), key(current.startFrame), key(current.endFrame - 1),
                 key(neighbours?.after?.startFrame)]
@@ -55,16 +56,16 @@ extension StationReducer {
                 let frame = state.frame + offset
                 guard frame >= current.startFrame, frame < current.endFrame else { continue }
                 if state.playing, offset < 0 { continue }
-                want(FrameKey(source: main.source, frame: frame, columns: main.columns, rows: main.rows), .ahead)
+                want(FrameKey(source: main.source, frame: frame, columns: main.columns, rows: main.rows, pixels: main.pixels), .ahead)
             }
             if let neighbours = state.currentNeighbours {
                 for clip in [neighbours.before, neighbours.after].compactMap({ $0 }) {
-                    want(FrameKey(source: clip.sourceID, frame: clip.startFrame, columns: main.columns, rows: main.rows), .ahead)
+                    want(FrameKey(source: clip.sourceID, frame: clip.startFrame, columns: main.columns, rows: main.rows, pixels: main.pixels), .ahead)
                 }
             }
             if let index = state.selectedIndex, index + 1 < state.rows.count {
                 let next = state.rows[index + 1]
-                want(FrameKey(source: next.sourceID, frame: next.startFrame, columns: main.columns, rows: main.rows), .ahead)
+                want(FrameKey(source: next.sourceID, frame: next.startFrame, columns: main.columns, rows: main.rows, pixels: main.pixels), .ahead)
             }
         }
         guard wanted != state.wanted else { return [] }

@@ -57,6 +57,8 @@ public struct StationState: Sendable, Equatable {
     public var message: Message?
     public var databaseLost = false
     public var theme: String
+    /// The frame view's pictures are drawn in pixels (sixel or kitty), not symbols.
+    public var pixelPictures = false
     public var quitting = false
     /// When the queue, tray and pipeline were last asked for.
     public var lastRefresh: Date?
