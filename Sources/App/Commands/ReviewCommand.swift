@@ -103,7 +103,8 @@ struct ReviewCommand: AsyncParsableCommand {
         let scratch = try TemporaryFiles.forThisProcess(dataDirectory: config.dataDirectory)
         defer { scratch.remove() }
         LibavLog.silence()
-        let handler = StageHandler(storage: storage, scratch: scratch.directory, tools: PythonTools.locate(explicit: config.venv))
+        let handler = StageHandler(storage: storage, scratch: scratch.directory, tools: PythonTools.locate(explicit: config.venv),
+                                   settings: try StageSettings.from(config))
         var configuration = poolConfiguration
         configuration.niceness = 10
         let workers = WorkerPool(conninfo: conninfo, configuration: configuration, handler: handler)

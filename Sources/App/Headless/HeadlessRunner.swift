@@ -21,7 +21,8 @@ struct HeadlessRunner {
         LibavLog.showErrorsOnly()
         let scratch = try TemporaryFiles.forThisProcess(dataDirectory: config.dataDirectory)
         defer { scratch.remove() }
-        let handler = StageHandler(storage: storage, scratch: scratch.directory, tools: PythonTools.locate(explicit: config.venv))
+        let handler = StageHandler(storage: storage, scratch: scratch.directory, tools: PythonTools.locate(explicit: config.venv),
+                                   settings: try StageSettings.from(config))
         let workers = WorkerPool(conninfo: conninfo, configuration: pool, handler: handler)
         let watcher = SignalWatcher { signal in
             logger.notice("stopping: releasing running jobs", metadata: ["signal": "\(signal)"])

@@ -23,6 +23,13 @@ import TOMLKit
 /// theme = "default"
 /// [keys]
 /// approve = "y"
+/// [export]
+/// profile = "default"
+/// [export.profiles.proxy-review]
+/// crf = 28
+/// preset = "veryfast"
+/// max_height = 480
+/// audio_bitrate = 96000
 /// ```
 public struct ConfigFile: Decodable, Sendable, Equatable {
     /// Where heaters keeps its database cluster, local object store and temporary files.
@@ -37,6 +44,7 @@ public struct ConfigFile: Decodable, Sendable, Equatable {
     public var tools: Tools?
     public var review: Review?
     public var station: Station?
+    public var export: Export?
     /// Key bindings of the review station: action name → key, e.g. `approve = "y"`.
     public var keys: [String: String]?
 
@@ -65,6 +73,24 @@ public struct ConfigFile: Decodable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey { case venv, postgresDir = "postgres_dir" }
     }
 
+    /// How approved clips are encoded: the profile used, and profiles beyond the built-in
+    /// ones (`default`, `web`, `archive`), or overriding them.
+    public struct Export: Decodable, Sendable, Equatable {
+        public var profile: String?
+        public var profiles: [String: Profile]?
+
+        public struct Profile: Decodable, Sendable, Equatable {
+            /// x264's constant rate factor: 0 (lossless) to 51.
+            public var crf: Int?
+            public var preset: String?
+            /// Scaled down to this many lines when taller; absent: the source's size.
+            public var maxHeight: Int?
+            public var audioBitrate: Int?
+
+            enum CodingKeys: String, CodingKey { case crf, preset, maxHeight = "max_height", audioBitrate = "audio_bitrate" }
+        }
+    }
+
     /// How review decisions are timed.
     public struct Review: Decodable, Sendable, Equatable {
         /// Seconds a decision can be undone before the pipeline acts on it; merges and splits
@@ -88,7 +114,7 @@ public struct ConfigFile: Decodable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case dataDir = "data_dir", databaseURL = "database_url", storage, logLevel = "log_level", aws, tools, review,
-             station, keys
+             station, keys, export
     }
 
     public init() {}

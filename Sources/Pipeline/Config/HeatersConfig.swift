@@ -24,6 +24,9 @@ public struct HeatersConfig: Sendable {
     public var stationTheme: String
     /// How the station draws pictures: symbols, auto, sixel or kitty.
     public var stationGraphics: String
+    /// The export profile approved clips are encoded with, and the profiles the file declares.
+    public var exportProfile: String
+    public var exportProfiles: [String: ConfigFile.Export.Profile]
     /// Key bindings overriding the station's defaults: action name → key.
     public var keys: [String: String]
     /// The settings file that was read, if any.
@@ -115,6 +118,8 @@ public struct HeatersConfig: Sendable {
             stationColor: color,
             stationTheme: pick(nil, "HEATERS_THEME", file.station?.theme) ?? "default",
             stationGraphics: graphics,
+            exportProfile: pick(nil, "HEATERS_EXPORT_PROFILE", file.export?.profile) ?? "default",
+            exportProfiles: file.export?.profiles ?? [:],
             keys: file.keys ?? [:],
             configFile: nil)
     }

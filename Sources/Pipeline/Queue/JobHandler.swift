@@ -12,10 +12,24 @@ public protocol JobHandler: Sendable {
     var subjects: any JobSubjects { get }
 
     /// Does the work of a claimed job, once its subject is in the stage's working state;
-    /// returns the result to store on the job (a JSON object). Throws `JobInterruption` to
-    /// hand the job back untouched, `PermanentFailure` when no retry can help, and anything
-    /// else to fail this attempt (retried while attempts are left).
-    func perform(_ job: Job, context: JobContext) throws -> String
+    /// returns the result to store on the job and what to record with it. Throws
+    /// `JobInterruption` to hand the job back untouched, `PermanentFailure` when no retry can
+    /// help, and anything else to fail this attempt (retried while attempts are left).
+    func perform(_ job: Job, context: JobContext) throws -> JobCompletion
+}
+
+/// What a job's work leaves: the result stored on the job (a JSON object) and the database
+/// writes that record its output, which run inside the transaction that completes the job
+/// after its lease was checked — so a worker whose job was taken over writes nothing, and
+/// the output is recorded exactly when the subject takes its success state.
+public struct JobCompletion: Sendable {
+    public var result: String
+    public var commit: (@Sendable (PostgresConnection) throws -> Void)?
+
+    public init(result: String = "{}", commit: (@Sendable (PostgresConnection) throws -> Void)? = nil) {
+        self.result = result
+        self.commit = commit
+    }
 }
 
 /// How the subjects of jobs (source videos, clips) move with them. The queue calls these

@@ -34,9 +34,9 @@ public struct JobRunner: Sendable {
             return try queue.complete(db, job, result: "{\"skipped\": \"the subject is no longer waiting for this stage\"}")
                 ? .skipped : .lostLease
         }
-        let result: String
+        let completion: JobCompletion
         do {
-            result = try handler.perform(job, context: JobContext(database: db, progress: progress, isCancelled: isCancelled))
+            completion = try handler.perform(job, context: JobContext(database: db, progress: progress, isCancelled: isCancelled))
         } catch is JobInterruption {
             return try queue.release(db, job) ? .released : .lostLease
         } catch let error as PermanentFailure {
@@ -47,7 +47,8 @@ public struct JobRunner: Sendable {
         }
         do {
             return try db.transaction { tx in
-                guard try queue.complete(tx, job, result: result) else { throw LeaseLost() }
+                guard try queue.complete(tx, job, result: completion.result) else { throw LeaseLost() }
+                try completion.commit?(tx)
                 try handler.subjects.succeed(stage: job.stage, subjectID: job.subjectID, on: tx)
                 return .completed
             }

@@ -85,10 +85,16 @@ extension StageContext {
     }
 }
 
-/// Structured result stored on the job row (JSON text).
+/// Structured result stored on the job row (JSON text), and the database writes recording the
+/// stage's output, run in the transaction that completes the job (see `JobCompletion`).
 public struct StageResult: Sendable {
     public var json: String
-    public init(json: String = "{}") { self.json = json }
+    public var commit: (@Sendable (PostgresConnection) throws -> Void)?
+
+    public init(json: String = "{}", commit: (@Sendable (PostgresConnection) throws -> Void)? = nil) {
+        self.json = json
+        self.commit = commit
+    }
 }
 
 /// What stages may use besides the job: the worker's own database connection (outside any
@@ -99,11 +105,14 @@ public struct StageServices: Sendable {
     public let storage: any ObjectStore
     public let scratch: URL
     public let tools: PythonTools?
+    public let settings: StageSettings
 
-    public init(database: PostgresConnection, storage: any ObjectStore, scratch: URL, tools: PythonTools?) {
+    public init(database: PostgresConnection, storage: any ObjectStore, scratch: URL, tools: PythonTools?,
+                settings: StageSettings = StageSettings()) {
         self.database = database
         self.storage = storage
         self.scratch = scratch
         self.tools = tools
+        self.settings = settings
     }
 }

@@ -12,8 +12,11 @@ public struct StageHandler: JobHandler {
     public let storage: any ObjectStore
     public let scratch: URL
     public let tools: PythonTools?
+    public let settings: StageSettings
 
-    public init(stages: [Stage] = StageTable.all, storage: any ObjectStore, scratch: URL, tools: PythonTools?) {
+    public init(stages: [Stage] = StageTable.all, storage: any ObjectStore, scratch: URL, tools: PythonTools?,
+                settings: StageSettings = StageSettings()) {
+        self.settings = settings
         self.stages = stages
         self.storage = storage
         self.scratch = scratch
@@ -24,12 +27,14 @@ public struct StageHandler: JobHandler {
 
     public var subjects: any JobSubjects { StageTransitions(stages: stages) }
 
-    public func perform(_ job: Job, context: JobContext) throws -> String {
+    public func perform(_ job: Job, context: JobContext) throws -> JobCompletion {
         guard let work = stages.first(where: { $0.name == job.stage })?.work else {
             throw PermanentFailure("no stage named \"\(job.stage)\" is built into this heaters")
         }
-        let services = StageServices(database: context.database, storage: storage, scratch: scratch, tools: tools)
-        return try work(StageContext(job: job, services: services, progress: context.progress,
-                                     isCancelled: context.isCancelled)).json
+        let services = StageServices(database: context.database, storage: storage, scratch: scratch, tools: tools,
+                                     settings: settings)
+        let result = try work(StageContext(job: job, services: services, progress: context.progress,
+                                           isCancelled: context.isCancelled))
+        return JobCompletion(result: result.json, commit: result.commit)
     }
 }

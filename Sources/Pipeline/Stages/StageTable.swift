@@ -20,7 +20,7 @@ public enum StageTable {
         Stage(name: "detect_scenes", input: [SourceVideoState.preprocessed, .detectingScenes], working: .detectingScenes,
               success: .scenesDetected, failure: .detectScenesFailed, queue: media, maxAttempts: 3, work: DetectScenesStage.work),
         Stage(name: "export", input: [ClipState.reviewApproved, .exporting], working: .exporting,
-              success: .exported, failure: .exportFailed, queue: media, maxAttempts: 3, work: nil),
+              success: .exported, failure: .exportFailed, queue: media, maxAttempts: 3, work: ExportStage.work),
         Stage(name: "keyframe", input: [ClipState.exported, .keyframing], working: .keyframing,
               success: .keyframed, failure: .keyframeFailed, queue: media, maxAttempts: 3, work: nil),
         Stage(name: "embed", input: [ClipState.keyframed, .embedding], working: .embedding,

@@ -12,11 +12,16 @@ final class AudioConverter {
     private let fifo: OpaquePointer
     private let converted = MediaFrame()
     private let format: AVSampleFormat
-    private let sampleRate: Int32
+    /// The output (encoder's) sample rate.
+    let sampleRate: Int32
     private var layout = AVChannelLayout()
     let frameSize: Int32
-    private var samplesOut: Int64 = 0
+    /// Samples handed out by `pop` so far.
+    private(set) var samplesOut: Int64 = 0
     private var pendingTrim: Int32 = 0
+    /// When set, `pop` hands out no more than this many samples in all, cutting the frame
+    /// that crosses it short (a clip's audio ends exactly with its last video frame).
+    var sampleLimit: Int64?
 
     init(encoder: UnsafeMutablePointer<AVCodecContext>, frameSize: Int32) throws(MediaError) {
         format = encoder.pointee.sample_fmt
@@ -65,6 +70,14 @@ final class AudioConverter {
         try MediaError.throwIfFail(heaters_audio_fifo_write_frame(fifo, f), "av_audio_fifo_write")
     }
 
+    /// Queues silence after what is queued, up to `total` samples in all (counting those
+    /// already popped), so audio that ended early still lasts as long as the video.
+    /// Call after `flush`.
+    func padWithSilence(toTotal total: Int64) throws(MediaError) {
+        let missing = total - samplesOut - Int64(av_audio_fifo_size(fifo))
+        try insertSilence(samples: Int32(max(0, min(missing, 1 << 30))))
+    }
+
     /// Converts one decoded frame and queues its samples.
     func push(_ frame: MediaFrame) throws(MediaError) {
         if resampler == nil { try configure(from: frame.pointer) }
@@ -80,8 +93,9 @@ final class AudioConverter {
     /// The next encoder-sized frame, or the short remainder when `final`; nil if not enough.
     func pop(into frame: MediaFrame, final: Bool) throws(MediaError) -> Bool {
         let available = av_audio_fifo_size(fifo)
-        guard available >= frameSize || (final && available > 0) else { return false }
-        let count = min(available, frameSize)
+        let wanted = sampleLimit.map { Int32(max(0, min(Int64(frameSize), $0 - samplesOut))) } ?? frameSize
+        guard wanted > 0, available >= wanted || (final && available > 0) else { return false }
+        let count = min(available, wanted)
         let f = frame.pointer
         av_frame_unref(f)
         f.pointee.nb_samples = count

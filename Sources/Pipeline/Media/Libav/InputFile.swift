@@ -135,6 +135,14 @@ final class InputFile {
         return av_seek_frame(pointer, index, timestamp, AVSEEK_FLAG_BACKWARD) >= 0
     }
 
+    /// True when every frame of stream `index`'s codec is coded alone (FFV1, ProRes, …), so a
+    /// frame can be skipped without decoding it and decoding can start at any packet.
+    func isIntraOnly(stream index: Int32) -> Bool {
+        let codec = pointer.pointee.streams[Int(index)]!.pointee.codecpar.pointee.codec_id
+        guard let descriptor = avcodec_descriptor_get(codec) else { return false }
+        return descriptor.pointee.props & AV_CODEC_PROP_INTRA_ONLY != 0
+    }
+
     func stream(_ index: Int32) -> UnsafeMutablePointer<AVStream> {
         pointer.pointee.streams[Int(index)]!
     }

@@ -122,7 +122,8 @@ final class MediaEncoder {
 
     /// libx264 at the source's size and pixel aspect for an ordinary playable copy: x264's own
     /// GOP structure (key frames at most 250 frames apart, B-frames), yuv420p, and the source
-    /// stream's `timeBase`, so frames keep their own (possibly variable) timing.
+    /// stream's `timeBase`, so frames keep their own (possibly variable) timing. `crf` 0 means
+    /// lossless, which x264 spells qp 0 (its lossless crf differs between 8- and 10-bit builds).
     static func x264(_ source: VideoFormat, frameRate: Rational, timeBase: Rational, crf: Int, preset: String,
                      globalHeader: Bool) throws(MediaError) -> MediaEncoder {
         let encoder = try MediaEncoder(codec: try find("libx264"), name: "libx264")
@@ -131,7 +132,7 @@ final class MediaEncoder {
         c.pointee.time_base = AVRational(num: timeBase.numerator, den: timeBase.denominator)
         c.pointee.pix_fmt = AV_PIX_FMT_YUV420P
         c.pointee.sample_aspect_ratio = source.sampleAspectRatio
-        try encoder.open(options: [("preset", preset), ("crf", "\(crf)")])
+        try encoder.open(options: [("preset", preset), crf == 0 ? ("qp", "0") : ("crf", "\(crf)")])
         return encoder
     }
 
@@ -143,9 +144,11 @@ final class MediaEncoder {
         }
     }
 
-    /// libav's native AAC encoder (LC, 64 kb/s per channel) with the decoder's channels, at the
-    /// source's sample rate when AAC has it, else 48 kHz (the converter resamples).
-    static func aac(_ format: AudioFormat, layoutFrom decoder: MediaDecoder, globalHeader: Bool) throws(MediaError) -> MediaEncoder {
+    /// libav's native AAC encoder (LC, `bitRate` bits per second, else 64 kb/s per channel) with
+    /// the decoder's channels, at the source's sample rate when AAC has it, else 48 kHz (the
+    /// converter resamples).
+    static func aac(_ format: AudioFormat, layoutFrom decoder: MediaDecoder, bitRate: Int? = nil,
+                    globalHeader: Bool) throws(MediaError) -> MediaEncoder {
         try requireAudioParameters(format, for: "aac")
         let codec = try find("aac")
         let encoder = try MediaEncoder(codec: codec, name: "aac")
@@ -161,7 +164,7 @@ final class MediaEncoder {
         c.pointee.sample_fmt = AV_SAMPLE_FMT_FLTP
         c.pointee.sample_rate = rate
         c.pointee.time_base = AVRational(num: 1, den: rate)
-        c.pointee.bit_rate = 64_000 * Int64(format.channels)
+        c.pointee.bit_rate = bitRate.map { Int64($0) } ?? 64_000 * Int64(format.channels)
         decoder.copyChannelLayout(into: &c.pointee.ch_layout)
         if globalHeader { c.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
         try encoder.open(options: [])
