@@ -1,4 +1,5 @@
 import Config
+import Domain
 import Media
 import Pipeline
 
@@ -40,6 +41,17 @@ extension StageSettings {
             }
             profiles[name] = profile
         }
-        return StageSettings(exportProfile: config.exportProfile, exportProfiles: profiles)
+        var strategies = KeyframeStrategy.byName
+        for (name, positions) in config.keyframeStrategies {
+            guard name.range(of: #"^[a-z0-9][a-z0-9_-]{0,31}$"#, options: .regularExpression) != nil else {
+                throw CommandFailure("config: keyframe strategy \"\(name)\": names are lowercase letters, digits, - and _ (at most 32)")
+            }
+            guard !positions.isEmpty, positions.count <= 16, positions.allSatisfy({ (0...1).contains($0) }) else {
+                throw CommandFailure("config: keyframe strategy \(name): positions must be 1–16 fractions of the clip from 0 to 1")
+            }
+            strategies[name] = KeyframeStrategy(name: name, fractions: positions)
+        }
+        return StageSettings(exportProfile: config.exportProfile, exportProfiles: profiles,
+                             keyframeStrategy: config.keyframeStrategy, keyframeStrategies: strategies)
     }
 }

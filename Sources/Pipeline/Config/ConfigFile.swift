@@ -30,6 +30,10 @@ import TOMLKit
 /// preset = "veryfast"
 /// max_height = 480
 /// audio_bitrate = 96000
+/// [keyframes]
+/// strategy = "multi"
+/// [keyframes.strategies.ends]
+/// positions = [0.0, 0.99]
 /// ```
 public struct ConfigFile: Decodable, Sendable, Equatable {
     /// Where heaters keeps its database cluster, local object store and temporary files.
@@ -45,6 +49,7 @@ public struct ConfigFile: Decodable, Sendable, Equatable {
     public var review: Review?
     public var station: Station?
     public var export: Export?
+    public var keyframes: Keyframes?
     /// Key bindings of the review station: action name → key, e.g. `approve = "y"`.
     public var keys: [String: String]?
 
@@ -91,6 +96,17 @@ public struct ConfigFile: Decodable, Sendable, Equatable {
         }
     }
 
+    /// Which frames of an exported clip become its stills: a strategy by name (`midpoint`,
+    /// `multi`, or one declared here with its positions, fractions of the clip from 0 to 1).
+    public struct Keyframes: Decodable, Sendable, Equatable {
+        public var strategy: String?
+        public var strategies: [String: Strategy]?
+
+        public struct Strategy: Decodable, Sendable, Equatable {
+            public var positions: [Double]
+        }
+    }
+
     /// How review decisions are timed.
     public struct Review: Decodable, Sendable, Equatable {
         /// Seconds a decision can be undone before the pipeline acts on it; merges and splits
@@ -114,7 +130,7 @@ public struct ConfigFile: Decodable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case dataDir = "data_dir", databaseURL = "database_url", storage, logLevel = "log_level", aws, tools, review,
-             station, keys, export
+             station, keys, export, keyframes
     }
 
     public init() {}

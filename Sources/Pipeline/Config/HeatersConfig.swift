@@ -27,6 +27,9 @@ public struct HeatersConfig: Sendable {
     /// The export profile approved clips are encoded with, and the profiles the file declares.
     public var exportProfile: String
     public var exportProfiles: [String: ConfigFile.Export.Profile]
+    /// The keyframe strategy, and the strategies the file declares (name → positions).
+    public var keyframeStrategy: String
+    public var keyframeStrategies: [String: [Double]]
     /// Key bindings overriding the station's defaults: action name → key.
     public var keys: [String: String]
     /// The settings file that was read, if any.
@@ -120,6 +123,8 @@ public struct HeatersConfig: Sendable {
             stationGraphics: graphics,
             exportProfile: pick(nil, "HEATERS_EXPORT_PROFILE", file.export?.profile) ?? "default",
             exportProfiles: file.export?.profiles ?? [:],
+            keyframeStrategy: pick(nil, "HEATERS_KEYFRAME_STRATEGY", file.keyframes?.strategy) ?? "multi",
+            keyframeStrategies: (file.keyframes?.strategies ?? [:]).mapValues(\.positions),
             keys: file.keys ?? [:],
             configFile: nil)
     }

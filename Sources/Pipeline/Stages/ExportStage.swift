@@ -21,7 +21,7 @@ enum ExportStage {
             throw PermanentFailure("export profile \"\(settings.exportProfile)\" does not exist (known: \(known)); "
                 + "set [export] profile or declare [export.profiles.\(settings.exportProfile)]")
         }
-        guard let target = try ExportQueries.target(services.database, clipID: id) else {
+        guard let target = try ClipOutputQueries.target(services.database, clipID: id) else {
             throw PermanentFailure("clip \(id) no longer exists or was replaced by a merge or split")
         }
         guard let masterText = target.goldMasterKey, let masterKey = try? StorageKey(masterText) else {
@@ -58,7 +58,7 @@ enum ExportStage {
             profile: profile.name, crf: profile.crf, frames: exported.frames, width: exported.width, height: exported.height,
             audio: exported.hasAudio, bytes: exported.bytes, masterKey: masterKey.value))
         return StageResult(json: record.text) { tx in
-            try ExportQueries.recordExport(tx, clipID: id, key: key.value, export: record.text)
+            try ClipOutputQueries.recordExport(tx, clipID: id, key: key.value, export: record.text)
         }
     }
 

@@ -1,14 +1,29 @@
+import Domain
 import Media
 
 /// What the stages take from the configuration: the export profile approved clips are
-/// encoded with, among the built-in profiles and those the config file declares.
+/// encoded with and the keyframe strategy, among the built-in ones and those the config
+/// file declares. Names are checked when a clip gets to the stage, whose job then fails
+/// with the reason.
 public struct StageSettings: Sendable {
     public var exportProfile: String
     public var exportProfiles: [String: ExportProfile]
+    public var keyframeStrategy: String
+    public var keyframeStrategies: [String: KeyframeStrategy]
 
-    public init(exportProfile: String = "default", exportProfiles: [String: ExportProfile] = ExportProfile.builtIn) {
+    public init(exportProfile: String = "default", exportProfiles: [String: ExportProfile] = ExportProfile.builtIn,
+                keyframeStrategy: String = "multi", keyframeStrategies: [String: KeyframeStrategy] = KeyframeStrategy.byName) {
         self.exportProfile = exportProfile
         self.exportProfiles = exportProfiles
+        self.keyframeStrategy = keyframeStrategy
+        self.keyframeStrategies = keyframeStrategies
+    }
+}
+
+extension KeyframeStrategy {
+    /// The built-in strategies by name.
+    public static var byName: [String: KeyframeStrategy] {
+        Dictionary(builtIn.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 }
 

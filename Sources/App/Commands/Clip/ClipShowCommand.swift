@@ -5,7 +5,7 @@ import Foundation
 /// `heaters clip show ID`.
 struct ClipShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "One clip: cut points, state, version, tags, group, lineage and decisions.")
+        commandName: "show", abstract: "One clip: cut points, state, version, tags, group, lineage, decisions, file and keyframes.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The clip id.", transform: parseClipID) var id: Int64
     @Flag(help: "Print JSON.") var json = false
@@ -23,7 +23,9 @@ struct ClipShowCommand: AsyncParsableCommand {
                 children: try ClipQueries.children(context.db, of: id),
                 replacedBy: clip.retiredBy == nil ? [] : try ReviewClipQueries.replacements(context.db, of: id),
                 claimedBy: try ReviewSessionQueries.heldByOthers(context.db, clips: [id], session: nil).first?.reviewer,
-                decisions: try ReviewActionQueries.log(context.db, clip: id, limit: 100).map(ClipText.LoggedAction.init))
+                decisions: try ReviewActionQueries.log(context.db, clip: id, limit: 100).map(ClipText.LoggedAction.init),
+                keyframes: try ClipOutputQueries.artifacts(context.db, clipID: id).filter { $0.type == "keyframe" }
+                    .map { ClipText.Still(strategy: $0.strategy, position: $0.position, key: $0.key) })
             if json {
                 print(try CommandOutput.json(detail))
             } else {

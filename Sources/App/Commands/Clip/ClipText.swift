@@ -94,6 +94,7 @@ enum ClipText {
         if let claimedBy = d.claimedBy { lines.append("being reviewed by \(claimedBy)") }
         if let settles = c.settlesAt, settles > Date() { lines.append("undo window until \(CommandOutput.time(settles))") }
         if !c.isVirtual, let key = c.clipKey { lines.append("file: \(key)") }
+        for still in d.keyframes { lines.append("keyframe \(still.strategy) \(still.position): \(still.key)") }
         for link in d.parents {
             lines.append("came from clip \(link.clipID) (\(link.operation), action \(link.actionID.map(String.init) ?? "?"))"
                          + (link.undone ? " — undone" : ""))
@@ -154,6 +155,14 @@ enum ClipText {
         var replacedBy: [Int64]
         var claimedBy: String?
         var decisions: [LoggedAction]
+        /// Its stills (clip_artifacts of type keyframe).
+        var keyframes: [Still]
+    }
+
+    struct Still: Encodable {
+        var strategy: String
+        var position: String
+        var key: String
     }
 }
 

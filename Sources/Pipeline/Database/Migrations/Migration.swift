@@ -16,5 +16,6 @@ public struct Migration: Sendable {
         Migration0007Jobs.migration,
         Migration0008JobAttempts.migration,
         Migration0009Review.migration,
+        Migration0010Similarity.migration,
     ]
 }
