@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "COpenCVSceneFeatures.h"
+#include "COpenCVVisualDescriptor.h"
 
 #ifdef __cplusplus
 extern "C" {

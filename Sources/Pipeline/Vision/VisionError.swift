@@ -5,6 +5,9 @@ public enum VisionError: Error, Equatable, CustomStringConvertible {
     /// An image's pixel buffer is shorter than its width, height and stride promise;
     /// caught in Swift because OpenCV would read past the end of it.
     case bufferTooSmall(needed: Int, actual: Int)
+    /// The input is not an image that can be read: empty, not a JPEG, undecodable, or a
+    /// geometry that does not match its bytes.
+    case invalidImage(String)
     /// The OpenCV shim reported a failure (its own check or a caught C++ exception).
     case opencv(operation: String, message: String)
 
@@ -12,6 +15,7 @@ public enum VisionError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .mismatchedImages(let detail): "images differ: \(detail)"
         case .bufferTooSmall(let needed, let actual): "pixel buffer has \(actual) bytes, needs \(needed)"
+        case .invalidImage(let detail): "invalid image: \(detail)"
         case .opencv(let operation, let message): "\(operation) failed: \(message)"
         }
     }

@@ -2,10 +2,11 @@
 import Foundation
 import Testing
 
-/// The export stage through the built binary: clips approved with `heaters clip approve` (no
-/// undo window) are exported by headless workers from the gold master, recorded on the clip
-/// in the transaction that marks it exported; a kill between the stored file and that
-/// commit leaves one file after the restart; an unknown profile fails the export, not the rest.
+/// The export and keyframe stages through the built binary: clips approved with `heaters clip
+/// approve` (no undo window) are exported by headless workers from the gold master, recorded on
+/// the clip in the transaction that marks it exported, then get their stills; a kill between
+/// the stored file and that commit leaves one file after the restart; an unknown profile fails
+/// the export, not the rest.
 @Suite(.timeLimit(.minutes(6))) struct ExportStageTests {
     static func frames(of file: URL) throws -> Int {
         let probe = try HeatersCLI.runProgram(URL(fileURLWithPath: "/usr/bin/ffprobe"), [
@@ -38,14 +39,33 @@ import Testing
             let row = try #require(try f.db.query(
                 "SELECT state, is_virtual, clip_key, processing_metadata->'export'->>'frames' AS frames FROM clips WHERE id = $1",
                 [clip.id]).first)
-            #expect(try row.decode("state", as: String.self) == "exported")
+            #expect(try row.decode("state", as: String.self) == "embedded", "exported, keyframed, then embedded")
             #expect(try row.decode("is_virtual", as: Bool.self) == false)
             let key: String = try row.decode("clip_key")
             #expect(key == "clips/\(clip.id)/default.mp4")
             #expect(try row.decode("frames", as: String.self) == "50")
             #expect(try Self.frames(of: storage.appendingPathComponent(key)) == clip.end - clip.start, "every frame of the clip")
+            // The multi strategy's stills at 25, 50 and 75 % of the clip, stored and recorded.
+            let stills = try f.db.query("""
+                SELECT position, storage_key, (metadata->>'frame')::int AS frame FROM clip_artifacts
+                WHERE clip_id = $1 AND artifact_type = 'keyframe' AND strategy = 'multi' ORDER BY position
+                """, [clip.id])
+            #expect(try stills.map { try $0.decode("position", as: String.self) } == ["25pct", "50pct", "75pct"])
+            #expect(try stills.map { try $0.decode("frame", as: Int.self) } == [clip.start + 12, clip.start + 25, clip.start + 37])
+            for still in stills {
+                let data = try Data(contentsOf: storage.appendingPathComponent(try still.decode("storage_key", as: String.self)))
+                #expect(data.prefix(2) == Data([0xFF, 0xD8]), "a JPEG")
+            }
         }
         #expect(try f.state(of: clips[2].id) == "pending_review", "nothing of an undecided clip is touched")
+        // Each embedded clip has one built-in descriptor vector; heaters similar finds the other.
+        #expect(try f.count("SELECT count(*)::int AS n FROM embeddings WHERE model_name = 'heaters-descriptor-v1'") == 2)
+        let similar = try HeatersCLI.run(["similar", String(clips[0].id), "--json"], dataDirectory: f.dir)
+        #expect(similar.status == 0, "\(similar.output)")
+        #expect(similar.stdout.contains("\"clipID\" : \(clips[1].id)") || similar.stdout.contains("\"clipID\":\(clips[1].id)"),
+                "\(similar.stdout)")
+        let notYet = try HeatersCLI.run(["similar", String(clips[2].id)], dataDirectory: f.dir)
+        #expect(notYet.status != 0 && notYet.stderr.contains("has no heaters-descriptor-v1 embedding yet"), "\(notYet.output)")
 
         // Killed after the file is stored, before the commit: the restarted worker exports it again
         // to the same key, so one file, and the clip is exported once.
@@ -54,9 +74,9 @@ import Testing
         #expect(try f.state(of: clips[2].id) == "exporting")
         #expect(FileManager.default.fileExists(atPath: storage.appendingPathComponent("clips/\(clips[2].id)/default.mp4").path))
         #expect(try workers(f) == 0)
-        #expect(try f.state(of: clips[2].id) == "exported")
+        #expect(try f.state(of: clips[2].id) == "embedded")
         let files = try FileManager.default.contentsOfDirectory(atPath: storage.appendingPathComponent("clips/\(clips[2].id)").path)
-        #expect(files == ["default.mp4"], "one output, no orphan: \(files)")
+        #expect(files.sorted() == ["default.mp4", "keyframes"], "one output, no orphan: \(files)")
         #expect(try f.count("SELECT count(*)::int AS n FROM jobs WHERE stage = 'export' AND subject_id = $1 AND state = 'completed'",
                             [clips[2].id]) == 1)
 
@@ -66,6 +86,8 @@ import Testing
         let failed = try #require(try f.db.query("SELECT state, error_message FROM clips WHERE id = $1", [clips[3].id]).first)
         #expect(try failed.decode("state", as: String.self) == "export_failed")
         #expect(try failed.decode("error_message", as: String.self).contains("export profile \"cinema\" does not exist"))
-        #expect(try f.state(of: clips[0].id) == "exported")
+        #expect(try f.state(of: clips[0].id) == "embedded")
+        #expect(try f.count("SELECT count(*)::int AS n FROM clip_artifacts WHERE clip_id = $1", [clips[0].id]) == 3,
+                "a rerun of the pipeline recorded no still twice")
     }
 }

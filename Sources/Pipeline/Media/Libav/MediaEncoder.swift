@@ -136,6 +136,51 @@ final class MediaEncoder {
         return encoder
     }
 
+    /// libavcodec's MJPEG encoder for one still: yuvj420p frames (4:2:0 in JPEG's full range,
+    /// holding BT.601 YCbCr, what JFIF decoders assume), `sampleAspectRatio` in the JFIF
+    /// header, and the fixed quantiser `qscale`, 1 (best) ... 31 (smallest), as ffmpeg's `-q:v`.
+    static func mjpeg(width: Int32, height: Int32, sampleAspectRatio: AVRational, qscale: Int) throws(MediaError) -> MediaEncoder {
+        let encoder = try MediaEncoder(codec: try find("mjpeg"), name: "mjpeg")
+        let c = encoder.pointer
+        c.pointee.width = width
+        c.pointee.height = height
+        c.pointee.pix_fmt = AV_PIX_FMT_YUVJ420P
+        c.pointee.color_range = AVCOL_RANGE_JPEG
+        c.pointee.colorspace = AVCOL_SPC_BT470BG
+        // The JFIF header (which says the samples are YCbCr) is only written with an aspect.
+        let square = AVRational(num: 1, den: 1)
+        c.pointee.sample_aspect_ratio = sampleAspectRatio.num > 0 && sampleAspectRatio.den > 0 ? sampleAspectRatio : square
+        c.pointee.time_base = AVRational(num: 1, den: 1)
+        c.pointee.thread_count = 1
+        c.pointee.flags |= AV_CODEC_FLAG_QSCALE
+        c.pointee.global_quality = Int32(qscale) * FF_QP2LAMBDA
+        c.pointee.qmin = 1
+        c.pointee.qmax = 31
+        try encoder.open(options: [])
+        return encoder
+    }
+
+    /// Encodes `frame` as the only picture of this encoder's stream and returns the packet's
+    /// bytes (from MJPEG, a whole JPEG file). The encoder is drained: it takes no more frames.
+    /// The frame carries the encoder's global quality, which fixed-quantiser encoders read
+    /// from each frame.
+    func encodeAlone(_ frame: MediaFrame) throws(MediaError) -> [UInt8] {
+        let f = scratch.pointer
+        av_frame_unref(f)
+        try MediaError.throwIfFail(av_frame_ref(f, frame.pointer), "av_frame_ref")
+        defer { av_frame_unref(f) }
+        f.pointee.pts = 0
+        f.pointee.pict_type = AV_PICTURE_TYPE_NONE
+        f.pointee.quality = pointer.pointee.global_quality
+        try MediaError.throwIfFail(avcodec_send_frame(pointer, f), "encoding with \(name)")
+        try MediaError.throwIfFail(avcodec_send_frame(pointer, nil), "flushing the \(name) encoder")
+        let packet = MediaPacket()
+        guard try receive(into: packet), let data = packet.pointer.pointee.data, packet.size > 0 else {
+            throw .libav(operation: "encoding with \(name)", code: heaters_AVERROR_EOF(), message: "the encoder returned no picture")
+        }
+        return Array(UnsafeBufferPointer(start: data, count: Int(packet.size)))
+    }
+
     /// An audio encoder needs a rate and channels; some broken streams declare neither.
     private static func requireAudioParameters(_ format: AudioFormat, for name: String) throws(MediaError) {
         guard format.sampleRate > 0, format.channels > 0 else {

@@ -46,6 +46,13 @@ final class MediaFrame {
     var width: Int32 { pointer.pointee.width }
     var height: Int32 { pointer.pointee.height }
 
+    /// A video frame's pixel aspect, when the decoder gave one (FFV1 and H.264 carry it in
+    /// the stream, whatever the container says).
+    var sampleAspectRatio: AVRational? {
+        let aspect = pointer.pointee.sample_aspect_ratio
+        return aspect.num > 0 && aspect.den > 0 ? aspect : nil
+    }
+
     /// Every plane in the frame's own pixel format, packed one after the other with no
     /// padding (what ffmpeg's rawvideo output holds).
     func copyPlanes() throws(MediaError) -> [UInt8] {

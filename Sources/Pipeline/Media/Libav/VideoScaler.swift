@@ -13,6 +13,13 @@ final class VideoScaler {
     let height: Int32
     let pixelFormat: AVPixelFormat
     private let flags: Int32
+    /// When set, each frame is converted from its own matrix and range (as tagged; untagged
+    /// is BT.601, and limited range unless a yuvj format) to this matrix at `pixelFormat`'s
+    /// range (full for yuvj formats, else limited), and the output is tagged so. Nil keeps
+    /// swscale's defaults: the matrix is left alone and the frame's tags are not read.
+    /// (swscale fixes an unscaled conversion between equal ranges at setup, so a full-range
+    /// tagged yuv420p frame into yuv420p of its size stays full range.)
+    var outputMatrix: AVColorSpace?
 
     init(width: Int32, height: Int32, pixelFormat: AVPixelFormat, flags: Int32 = SWS_BICUBIC) {
         self.width = width
@@ -51,6 +58,7 @@ final class VideoScaler {
                          message: "unsupported conversion from \(src.pointee.width)x\(src.pointee.height) "
                             + "\(pixelFormatName(AVPixelFormat(rawValue: src.pointee.format)))")
         }
+        if let outputMatrix { convertColor(context, from: src, to: outputMatrix) }
         let dst = destination.pointer
         av_frame_unref(dst)
         dst.pointee.width = width
@@ -60,6 +68,27 @@ final class VideoScaler {
         dst.pointee.color_primaries = src.pointee.color_primaries
         dst.pointee.color_trc = src.pointee.color_trc
         dst.pointee.colorspace = src.pointee.colorspace
+        if let outputMatrix {
+            dst.pointee.colorspace = outputMatrix
+            dst.pointee.color_range = fullRangeOutput ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG
+        }
+    }
+
+    private var fullRangeOutput: Bool { pixelFormatName(pixelFormat).hasPrefix("yuvj") }
+
+    /// Tells `context` the source frame's matrix and range and the wanted ones; swscale goes
+    /// through RGB when two YUV formats differ in matrix. Its result is ignored: swscale
+    /// reports -1 for a YUV-to-YUV range change with one matrix, which it applies all the same.
+    private func convertColor(_ context: OpaquePointer, from source: UnsafeMutablePointer<AVFrame>, to matrix: AVColorSpace) {
+        func table(_ matrix: AVColorSpace) -> UnsafePointer<Int32>? {
+            let known: [AVColorSpace] = [AVCOL_SPC_BT709, AVCOL_SPC_FCC, AVCOL_SPC_BT470BG, AVCOL_SPC_SMPTE170M,
+                                         AVCOL_SPC_SMPTE240M, AVCOL_SPC_BT2020_NCL, AVCOL_SPC_BT2020_CL]
+            return sws_getCoefficients(known.contains(matrix) ? Int32(matrix.rawValue) : SWS_CS_DEFAULT)
+        }
+        let format = AVPixelFormat(rawValue: source.pointee.format)
+        let fullSource = source.pointee.color_range == AVCOL_RANGE_JPEG || pixelFormatName(format).hasPrefix("yuvj")
+        _ = sws_setColorspaceDetails(context, table(source.pointee.colorspace), fullSource ? 1 : 0,
+                                     table(matrix), fullRangeOutput ? 1 : 0, 0, 1 << 16, 1 << 16)
     }
 }
 
