@@ -8,7 +8,7 @@ markers (HEATERS_STATION_MARKER=1). Decodes the sixel pictures it receives (a sm
 of the DEC format: palette, six-pixel bands, repeats), so the test sees their size in pixels,
 where they were placed and whether they change; prints one JSON object.
 
-    graphics-terminal.py HEATERS --answer sixel|kitty|plain [--cell 10x20] [--size 160x48] [--keys l,l,q]
+    graphics-terminal.py HEATERS --answer sixel|kitty|plain [--cell 10x20] [--size 160x48] [--keys l,b:3,q]
 """
 import argparse
 import fcntl
@@ -125,13 +125,18 @@ def main():
     first = output[: output.find(b"picture=1")] if b"picture=1" in output else output
     # Whatever came after the first picture's marker belongs to the first key.
     output_mark = len(first)
-    for key in arguments.keys.split(","):
+    for spec in arguments.keys.split(","):
+        # "b:3": press b, then wait (at most 20 s: a loaded machine renders slowly) until this key
+        # has written 3 pictures.
+        key, _, wanted = spec.partition(":")
         before = len(marks())
         seen = output_mark
         os.write(fd, key.encode())
         if key == "q":
             break
         wait(lambda: len(marks()) > before and marks()[-1][2])
+        if wanted:
+            wait(lambda: len(SIXEL.findall(output[seen:])) + len(KITTY.findall(output[seen:])) >= int(wanted), timeout=20)
         # Everything this key drew: until the station has been quiet for 0.3 s (at most 3 s).
         quiet = started = time.monotonic()
         while time.monotonic() - quiet < 0.3 and time.monotonic() - started < 3:

@@ -49,7 +49,7 @@ import TUI
     @Test func aSixelTerminalGetsTheFrameInPixelsAndEachStepANewOne() async throws {
         let f = try await StationFixture("station-sixel")
         defer { f.cleanUp() }
-        let run = try Self.station(f, answer: "sixel", keys: "l,5l,b,q")
+        let run = try Self.station(f, answer: "sixel", keys: "l,5l,b:3,q")
         #expect(run.queried, "the kitty, cell-size and device-attribute queries were sent before curses started")
         #expect(run.exit == 0 && run.restored)
         let first = try #require(run.first.written.first)
@@ -78,7 +78,7 @@ import TUI
     @Test func kittyAnswersPlainTerminalsAndTmuxGetWhatTheyCanShow() async throws {
         let f = try await StationFixture("station-kitty")
         defer { f.cleanUp() }
-        let kitty = try Self.station(f, answer: "kitty", keys: "l,b,q")
+        let kitty = try Self.station(f, answer: "kitty", keys: "l,b:3,q")
         let picture = try #require(kitty.first.visible.first)
         #expect(kitty.first.visible.count == 1 && picture.protocol == "kitty")
         let room = Layout(ScreenSize(rows: 48, columns: 160)).picture
