@@ -109,7 +109,7 @@ public final class ClipExporter {
         self.audio = try audioIndex.map { index throws(MediaError) in
             (index, try input.makeDecoder(stream: index), input.timeBase(stream: index).doubleValue)
         }
-        self.frameCount = try Self.countFrames(input, video: video, timing: timing, path: path)
+        self.frameCount = try input.countVideoFrames(video, timing: timing, path: path)
     }
 
     /// Frames [startFrame, endFrame) of the master → H.264 (yuv420p) + AAC in MP4 with
@@ -238,50 +238,9 @@ public final class ClipExporter {
     /// when possible), and resets the decoders. When the seek lands past `frame` (a container
     /// with a poor index), reading starts from the master's first frame instead.
     private func position(atOrBefore frame: Int, marginSeconds: Double) throws(MediaError) {
-        let target = max(timing.origin, timing.seconds(ofFrame: frame) - marginSeconds - 0.5 / timing.rate)
-        var landed = false
-        if input.seek(stream: video, toSeconds: target), let first = try nextVideoFrameNumber(), first <= frame {
-            landed = input.seek(stream: video, toSeconds: target)
-        }
-        if !landed, !input.seek(stream: video, toSeconds: timing.origin) {
-            throw .undecodable(path: path, reason: "the master cannot seek to frame \(frame)")
-        }
+        try input.seekVideo(video, atOrBefore: frame, marginSeconds: marginSeconds, timing: timing, packet: packet, path: path)
         videoDecoder.flush()
         audio?.decoder.flush()
-    }
-
-    /// Reads up to the next video packet and returns its frame number (nil at the end or
-    /// without a timestamp).
-    private func nextVideoFrameNumber() throws(MediaError) -> Int? {
-        while try input.readPacket(into: packet) {
-            if packet.streamIndex == video { return packet.presentationTimestamp.map(timing.frame(atTimestamp:)) }
-        }
-        return nil
-    }
-
-    /// One past the last video packet's frame number. Only the last seconds are read when
-    /// the container declares its duration and can seek: a master can be hundreds of gigabytes.
-    private static func countFrames(_ input: InputFile, video: Int32, timing: FrameTiming, path: String) throws(MediaError) -> Int {
-        func lastFrame() throws(MediaError) -> Int? {
-            let packet = MediaPacket()
-            var last: Int?
-            while try input.readPacket(into: packet) {
-                guard packet.streamIndex == video, let pts = packet.presentationTimestamp else { continue }
-                last = max(last ?? .min, timing.frame(atTimestamp: pts))
-            }
-            return last
-        }
-        var last: Int?
-        if let duration = input.durationSeconds(stream: video), duration > 3,
-           input.seek(stream: video, toSeconds: timing.origin + duration - 3) {
-            last = try lastFrame()
-            if last == nil, !input.seek(stream: video, toSeconds: timing.origin) {
-                throw .undecodable(path: path, reason: "the master cannot seek back to its start")
-            }
-        }
-        if last == nil { last = try lastFrame() }
-        guard let last, last >= 0 else { throw .undecodable(path: path, reason: "no video frames in the master") }
-        return last + 1
     }
 
     private static func validate(_ profile: ExportProfile) throws(MediaError) {
@@ -317,20 +276,6 @@ public final class ClipExporter {
             format.colorRange = AVCOL_RANGE_MPEG
         }
         return format
-    }
-}
-
-/// Frame numbers and master time: frame n is at `origin + n / rate` seconds.
-struct FrameTiming {
-    let timeBase: Double
-    let rate: Double
-    let origin: Double
-
-    func seconds(ofFrame frame: Int) -> Double { origin + Double(frame) / rate }
-
-    /// The frame a timestamp (in the video stream's time base) falls on, to the nearest frame.
-    func frame(atTimestamp timestamp: Int64) -> Int {
-        Int(((Double(timestamp) * timeBase - origin) * rate).rounded())
     }
 }
 

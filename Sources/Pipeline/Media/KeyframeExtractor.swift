@@ -76,7 +76,7 @@ public final class KeyframeExtractor {
         self.intraOnly = input.isIntraOnly(stream: video)
         self.timing = timing
         self.frameRate = rate
-        self.frameCount = try Self.countFrames(input, video: video, timing: timing, path: path)
+        self.frameCount = try input.countVideoFrames(video, timing: timing, path: path)
     }
 
     /// JPEGs of the given master frames (any order, duplicates allowed; returned in the order
@@ -209,48 +209,7 @@ public final class KeyframeExtractor {
     /// as `ClipExporter` does; when the seek lands past `frame`, reading starts from the
     /// master's first frame instead.
     private func position(atOrBefore frame: Int) throws(MediaError) {
-        let target = max(timing.origin, timing.seconds(ofFrame: frame) - 0.5 / timing.rate)
-        var landed = false
-        if input.seek(stream: video, toSeconds: target), let first = try nextVideoFrameNumber(), first <= frame {
-            landed = input.seek(stream: video, toSeconds: target)
-        }
-        if !landed, !input.seek(stream: video, toSeconds: timing.origin) {
-            throw .undecodable(path: path, reason: "the master cannot seek to frame \(frame)")
-        }
+        try input.seekVideo(video, atOrBefore: frame, marginSeconds: 0, timing: timing, packet: packet, path: path)
         decoder.flush()
-    }
-
-    /// Reads up to the next video packet and returns its frame number (nil at the end or
-    /// without a timestamp).
-    private func nextVideoFrameNumber() throws(MediaError) -> Int? {
-        while try input.readPacket(into: packet) {
-            if packet.streamIndex == video { return packet.presentationTimestamp.map(timing.frame(atTimestamp:)) }
-        }
-        return nil
-    }
-
-    /// One past the last video packet's frame number, as `ClipExporter` counts it: only the
-    /// last seconds are read when the container declares its duration and can seek.
-    private static func countFrames(_ input: InputFile, video: Int32, timing: FrameTiming, path: String) throws(MediaError) -> Int {
-        func lastFrame() throws(MediaError) -> Int? {
-            let packet = MediaPacket()
-            var last: Int?
-            while try input.readPacket(into: packet) {
-                guard packet.streamIndex == video, let pts = packet.presentationTimestamp else { continue }
-                last = max(last ?? .min, timing.frame(atTimestamp: pts))
-            }
-            return last
-        }
-        var last: Int?
-        if let duration = input.durationSeconds(stream: video), duration > 3,
-           input.seek(stream: video, toSeconds: timing.origin + duration - 3) {
-            last = try lastFrame()
-            if last == nil, !input.seek(stream: video, toSeconds: timing.origin) {
-                throw .undecodable(path: path, reason: "the master cannot seek back to its start")
-            }
-        }
-        if last == nil { last = try lastFrame() }
-        guard let last, last >= 0 else { throw .undecodable(path: path, reason: "no video frames in the master") }
-        return last + 1
     }
 }

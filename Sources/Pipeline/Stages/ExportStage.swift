@@ -16,19 +16,11 @@ enum ExportStage {
         let services = context.services
         let id = context.job.subjectID
         let settings = services.settings
-        guard let profile = settings.exportProfiles[settings.exportProfile] else {
-            let known = settings.exportProfiles.keys.sorted().joined(separator: ", ")
-            throw PermanentFailure("export profile \"\(settings.exportProfile)\" does not exist (known: \(known)); "
-                + "set [export] profile or declare [export.profiles.\(settings.exportProfile)]")
-        }
-        guard let target = try ClipOutputQueries.target(services.database, clipID: id) else {
-            throw PermanentFailure("clip \(id) no longer exists or was replaced by a merge or split")
-        }
-        guard let masterText = target.goldMasterKey, let masterKey = try? StorageKey(masterText) else {
-            throw PermanentFailure("source \(target.sourceID) of clip \(id) has no gold master to export from")
-        }
-        let master = try SharedMasters.shared.acquire(masterKey, storage: services.storage, scratch: services.scratch)
-        defer { SharedMasters.shared.release(masterKey) }
+        let profile = try StageSettings.named(settings.exportProfile, in: settings.exportProfiles, kind: "export profile",
+                                              setting: "[export] profile", table: "export.profiles")
+        let master = try ClipMaster.open(context, for: "export from")
+        defer { master.release() }
+        let target = master.target
         context.progress(0.02)
 
         let folder = try context.freshScratchFolder("export")
@@ -36,19 +28,11 @@ enum ExportStage {
         let output = folder.appendingPathComponent("\(profile.name).mp4")
         let exported: ExportedClip
         do {
-            exported = try ClipExporter(master: master.path).export(
+            exported = try ClipExporter(master: master.file.path).export(
                 startFrame: target.startFrame, endFrame: target.endFrame, profile: profile, output: output.path,
                 progress: { context.progress(0.02 + 0.9 * $0) }, isCancelled: context.isCancelled)
-        } catch let error as MediaError {
-            if case .cancelled = error { throw JobInterruption() }
-            // The master may have been damaged in the local copy: fetch it again next attempt.
-            SharedMasters.shared.forget(masterKey)
-            switch error {
-            case .fileNotFound, .notMedia, .noVideoStream, .undecodable:
-                throw PermanentFailure("the gold master of source \(target.sourceID) cannot be exported from: \(error)")
-            default:
-                throw error
-            }
+        } catch {
+            throw master.failure(error, "cannot be exported from")
         }
         let key = try StorageKey("clips/\(id)/\(profile.name).mp4")
         try services.storage.put(file: output, key: key)
@@ -56,7 +40,7 @@ enum ExportStage {
         context.progress(1)
         let record = try JSONText(encoding: Record(
             profile: profile.name, crf: profile.crf, frames: exported.frames, width: exported.width, height: exported.height,
-            audio: exported.hasAudio, bytes: exported.bytes, masterKey: masterKey.value))
+            audio: exported.hasAudio, bytes: exported.bytes, masterKey: master.key.value))
         return StageResult(json: record.text) { tx in
             try ClipOutputQueries.recordExport(tx, clipID: id, key: key.value, export: record.text)
         }

@@ -15,24 +15,18 @@ enum KeyframeStage {
         let services = context.services
         let id = context.job.subjectID
         let settings = services.settings
-        guard let strategy = settings.keyframeStrategies[settings.keyframeStrategy] else {
-            let known = settings.keyframeStrategies.keys.sorted().joined(separator: ", ")
-            throw PermanentFailure("keyframe strategy \"\(settings.keyframeStrategy)\" does not exist (known: \(known)); "
-                + "set [keyframes] strategy or declare [keyframes.strategies.\(settings.keyframeStrategy)]")
+        let strategy = try StageSettings.named(settings.keyframeStrategy, in: settings.keyframeStrategies, kind: "keyframe strategy",
+                                               setting: "[keyframes] strategy", table: "keyframes.strategies")
+        let master = try ClipMaster.open(context, for: "take stills from")
+        defer { master.release() }
+        let wanted = strategy.frames(start: master.target.startFrame, end: master.target.endFrame)
+        let stills: [Media.Keyframe]
+        do {
+            stills = try KeyframeExtractor(master: master.file.path).stills(frames: wanted.map(\.frame))
+        } catch {
+            throw master.failure(error, "gives no stills")
         }
-        guard let target = try ClipOutputQueries.target(services.database, clipID: id) else {
-            throw PermanentFailure("clip \(id) no longer exists or was replaced by a merge or split")
-        }
-        guard let masterText = target.goldMasterKey, let masterKey = try? StorageKey(masterText) else {
-            throw PermanentFailure("source \(target.sourceID) of clip \(id) has no gold master to take stills from")
-        }
-        let master = try SharedMasters.shared.acquire(masterKey, storage: services.storage, scratch: services.scratch)
-        defer { SharedMasters.shared.release(masterKey) }
-        let wanted = strategy.frames(start: target.startFrame, end: target.endFrame)
-        let stills = try takeStills(master: master.path, frames: wanted.map(\.frame), key: masterKey, source: target.sourceID)
         context.progress(0.5)
-        let folder = try context.freshScratchFolder("keyframes")
-        defer { try? FileManager.default.removeItem(at: folder) }
         var recorded: [ClipOutputQueries.Keyframe] = []
         for ((tag, frame), still) in zip(wanted, stills) {
             let key = try StorageKey("clips/\(id)/keyframes/\(strategy.name)-\(tag).jpg")
@@ -46,22 +40,6 @@ enum KeyframeStage {
         let keyframes = recorded
         return StageResult(json: result.text) { tx in
             try ClipOutputQueries.recordKeyframes(tx, clipID: id, keyframes: keyframes)
-        }
-    }
-
-    /// The stills, or the reason there are none: a master that is missing or damaged fails for
-    /// good (and its local copy is dropped); anything else is retried.
-    private static func takeStills(master path: String, frames: [Int], key: StorageKey, source: Int64) throws -> [Media.Keyframe] {
-        do {
-            return try KeyframeExtractor(master: path).stills(frames: frames)
-        } catch {
-            SharedMasters.shared.forget(key)
-            switch error {
-            case .fileNotFound, .notMedia, .noVideoStream, .undecodable:
-                throw PermanentFailure("the gold master of source \(source) gives no stills: \(error)")
-            default:
-                throw error
-            }
         }
     }
 
