@@ -32,6 +32,29 @@ import Testing
         #expect(source.partition == before)
     }
 
+    /// Archive is also the withdrawal of a published clip: from a state at rest after export,
+    /// not while a stage works on it, and not from an approval still on its way to export.
+    @Test(arguments: ClipState.allCases)
+    func archiveWithdrawsAPublishedClip(state: ClipState) throws {
+        let clip = ReviewClip(id: 2, sourceID: 1, startFrame: 100, endFrame: 200, fields: ClipFields(state: state, tags: ["x"]))
+        let result = ReviewRules.decide(.archive(clip: 2), clips: [clip])
+        switch state {
+        case .pendingReview, .exported, .keyframed, .embedded, .exportFailed, .keyframeFailed, .embeddingFailed:
+            let outcome = try result.get()
+            #expect(outcome.updates == [ClipUpdate(clip: 2, before: clip.fields, after: ClipFields(state: .reviewArchived, tags: ["x"]))])
+            let inverse = try ReviewRules.undo(outcome, createdIDs: [], versionsAfter: [2: 2],
+                                               clips: [ReviewClip(id: 2, sourceID: 1, startFrame: 100, endFrame: 200,
+                                                                  fields: outcome.updates[0].after, version: 2)]).get()
+            #expect(inverse.updates.map(\.after.state) == [state], "the undo puts the clip back where it was")
+        case .exporting, .keyframing, .embedding:
+            guard case .failure(let refusal) = result else { Issue.record("archive of a \(state) clip was allowed"); return }
+            #expect(refusal.message.contains("is being") && refusal.message.contains("once that is done"))
+        default:
+            guard case .failure(let refusal) = result else { Issue.record("archive of a \(state) clip was allowed"); return }
+            #expect(refusal.message.contains("is \(state.rawValue), not pending review or exported"))
+        }
+    }
+
     @Test func groupApprovesBothAndLinksTheClip() throws {
         var source = Self.source()
         let outcome = try decide(.group(clip: 2, with: 1), in: source).get()

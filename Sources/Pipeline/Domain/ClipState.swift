@@ -23,4 +23,23 @@ public enum ClipState: String, CaseIterable, Sendable, Codable {
 
     /// States a reviewer can still decide on.
     public var isAwaitingReview: Bool { self == .pendingReview }
+
+    /// Approved and handed on, at rest between stages: a clip a reviewer can still withdraw
+    /// by archiving it (its file, stills and vectors go; an export that failed has none yet).
+    public var isWithdrawable: Bool {
+        switch self {
+        case .exported, .keyframed, .embedded, .exportFailed, .keyframeFailed, .embeddingFailed: true
+        default: false
+        }
+    }
+
+    /// A stage is working on the clip right now (what it is doing, for a message).
+    public var activity: String? {
+        switch self {
+        case .exporting: "exported"
+        case .keyframing: "keyframed"
+        case .embedding: "embedded"
+        default: nil
+        }
+    }
 }

@@ -26,7 +26,7 @@ public enum StageTable {
         Stage(name: "embed", input: [ClipState.keyframed, .embedding], working: .embedding,
               success: .embedded, failure: .embeddingFailed, queue: media, maxAttempts: 3, work: EmbedStage.work),
         Stage(name: "archive", input: [ClipState.reviewArchived], working: nil,
-              success: .archived, failure: .archiveFailed, queue: io, maxAttempts: 5, work: nil),
+              success: .archived, failure: .archiveFailed, queue: io, maxAttempts: 5, work: ArchiveStage.work),
         ReviewLandingStage.stage,
         DiagnosticStage.noop,
     ]

@@ -90,4 +90,77 @@ import Testing
         #expect(try f.count("SELECT count(*)::int AS n FROM clip_artifacts WHERE clip_id = $1", [clips[0].id]) == 3,
                 "a rerun of the pipeline recorded no still twice")
     }
+
+    /// Every stored object under a clip's prefix (files only; folders may stay).
+    static func objects(under folder: URL) -> [String] {
+        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
+        return walker.compactMap { ($0 as? URL).flatMap { (try? $0.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true ? $0.lastPathComponent : nil } }.sorted()
+    }
+
+    @Test func archiveWithdrawsAnExportedClipAndACrashBeforeTheDeletesIsFinishedByTheRetry() async throws {
+        let f = try await StationFixture("archive")
+        defer { f.cleanUp() }
+        let clips = try f.clips()
+        for clip in clips.prefix(3) { try approve(f, clip.id) }
+        #expect(try workers(f) == 0)
+        let storage = f.dir.appendingPathComponent("storage")
+        for clip in clips.prefix(3) {
+            #expect(try f.state(of: clip.id) == "embedded")
+            #expect(Self.objects(under: storage.appendingPathComponent("clips/\(clip.id)")).count == 4, "the file and three stills")
+        }
+        // An orphan under the clip's prefix (a keyframe strategy used once, no row names it) goes too.
+        try Data([0xFF, 0xD8, 0xFF]).write(to: storage.appendingPathComponent("clips/\(clips[0].id)/keyframes/old-mid.jpg"))
+        let archive = { (clip: Int64) throws in
+            let outcome = try HeatersCLI.run(["clip", "archive", String(clip), "--reviewer", "alice"], dataDirectory: f.dir,
+                                             extra: ["HEATERS_UNDO_SECONDS": "0"])
+            #expect(outcome.status == 0, "\(outcome.output)")
+        }
+        try archive(clips[0].id)
+        #expect(try workers(f) == 0)
+        let tombstone = try #require(try f.db.query("""
+            SELECT state, is_virtual, clip_key, processing_metadata->'archive'->>'file' AS file FROM clips WHERE id = $1
+            """, [clips[0].id]).first)
+        #expect(try tombstone.decode("state", as: String.self) == "archived")
+        #expect(try tombstone.decode("is_virtual", as: Bool.self) == true)
+        #expect(try tombstone.decodeIfPresent("clip_key", as: String.self) == nil)
+        #expect(try tombstone.decode("file", as: String.self) == "clips/\(clips[0].id)/default.mp4", "the tombstone says what it had")
+        #expect(Self.objects(under: storage.appendingPathComponent("clips/\(clips[0].id)")).isEmpty, "file, stills and orphan gone")
+        #expect(try f.count("SELECT count(*)::int AS n FROM clip_artifacts WHERE clip_id = $1", [clips[0].id]) == 0)
+        #expect(try f.count("SELECT count(*)::int AS n FROM embeddings WHERE clip_id = $1", [clips[0].id]) == 0)
+        #expect(try f.count("SELECT count(*)::int AS n FROM review_actions WHERE clip_id = $1", [clips[0].id]) == 2,
+                "the review log of the clip is kept")
+        #expect(try f.count("SELECT count(*)::int AS n FROM storage_deletions") == 0)
+        // The other clips are untouched, and similarity no longer lists the archived one.
+        for clip in clips[1...2] {
+            #expect(try f.state(of: clip.id) == "embedded")
+            #expect(Self.objects(under: storage.appendingPathComponent("clips/\(clip.id)")).count == 4)
+        }
+        let similar = try HeatersCLI.run(["similar", String(clips[1].id), "--json"], dataDirectory: f.dir)
+        #expect(similar.status == 0 && !similar.stdout.contains("\(clips[0].id),") && similar.stdout.contains("\(clips[2].id)"),
+                "\(similar.output)")
+        let again = try HeatersCLI.run(["clip", "archive", String(clips[0].id)], dataDirectory: f.dir)
+        #expect(again.status != 0 && again.stderr.contains("is archived"), "\(again.output)")
+
+        // Killed between the database's commit and the storage deletes: the rows are gone, the
+        // outbox holds the keys, the objects are still there; the retry deletes them.
+        try archive(clips[1].id)
+        _ = try workers(f, extra: ["HEATERS_FAILPOINT": "archive-committed"])
+        #expect(try f.state(of: clips[1].id) == "review_archived")
+        #expect(try f.count("SELECT count(*)::int AS n FROM storage_deletions WHERE clip_id = $1", [clips[1].id]) == 4)
+        #expect(try f.count("SELECT count(*)::int AS n FROM clip_artifacts WHERE clip_id = $1", [clips[1].id]) == 0)
+        #expect(Self.objects(under: storage.appendingPathComponent("clips/\(clips[1].id)")).count == 4)
+        let undo = try HeatersCLI.run(["clip", "undo", "--reviewer", "alice"], dataDirectory: f.dir)
+        #expect(undo.status != 0 && undo.stderr.contains("changed since"), "files half gone: the archive cannot be undone: \(undo.output)")
+        #expect(try workers(f) == 0)
+        #expect(try f.state(of: clips[1].id) == "archived")
+        #expect(Self.objects(under: storage.appendingPathComponent("clips/\(clips[1].id)")).isEmpty)
+        #expect(try f.count("SELECT count(*)::int AS n FROM storage_deletions") == 0)
+        #expect(try f.state(of: clips[2].id) == "embedded")
+        #expect(Self.objects(under: storage.appendingPathComponent("clips/\(clips[2].id)")).count == 4, "nothing of a live clip touched")
+
+        // The database refuses to queue a key of a clip that is not archived.
+        #expect(throws: (any Error).self) {
+            try f.db.execute("INSERT INTO storage_deletions (clip_id, storage_key) VALUES ($1, 'clips/x')", [clips[2].id])
+        }
+    }
 }

@@ -17,5 +17,6 @@ public struct Migration: Sendable {
         Migration0008JobAttempts.migration,
         Migration0009Review.migration,
         Migration0010Similarity.migration,
+        Migration0011Archive.migration,
     ]
 }

@@ -52,7 +52,21 @@ public enum ReviewRules {
 
     private static func outcome(_ decision: ReviewDecision, _ clips: Clips) throws(ReviewRefusal) -> ReviewOutcome {
         switch decision {
-        case .approve(let id), .skip(let id), .archive(let id):
+        case .archive(let id):
+            // Archive is also the withdrawal of a clip already published (exported and later).
+            let clip = try clips.decidable(id)
+            if let activity = clip.state.activity {
+                throw ReviewRefusal("clip \(id) is being \(activity) right now: archive it once that is done", clip: id)
+            }
+            guard clip.state == .pendingReview || clip.state.isWithdrawable else {
+                throw ReviewRefusal("clip \(id) is \(clip.state.rawValue), not pending review or exported (archive takes "
+                                    + "either): undo that decision first", clip: id)
+            }
+            var after = clip.fields
+            after.state = .reviewArchived
+            return ReviewOutcome(decision: decision, updates: [ClipUpdate(clip: id, before: clip.fields, after: after)])
+
+        case .approve(let id), .skip(let id):
             let clip = try clips.undecided(id)
             var after = clip.fields
             after.state = decision.kind.decidedState!
