@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "COpenCVImageModel.h"
 #include "COpenCVSceneFeatures.h"
 #include "COpenCVVisualDescriptor.h"
 

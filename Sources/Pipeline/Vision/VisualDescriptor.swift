@@ -50,7 +50,7 @@ public enum VisualDescriptor {
             precondition(vector.count == first.count, "averaging vectors of lengths \(first.count) and \(vector.count)")
             for (i, value) in vector.enumerated() { sum[i] += Double(value) }
         }
-        return normalised(sum)
+        return UnitVector.normalised(sum)
     }
 
     /// 1 − cosine similarity: 0 for the same direction, 1 for orthogonal, 2 for opposite;
@@ -67,12 +67,6 @@ public enum VisualDescriptor {
         guard normA > 0, normB > 0 else { return 1 }
         let similarity = dot / (normA.squareRoot() * normB.squareRoot())
         return Float(1 - min(max(similarity, -1), 1))
-    }
-
-    private static func normalised(_ values: [Double]) -> [Float] {
-        let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        guard norm > 0, norm.isFinite else { return [Float](repeating: 0, count: values.count) }
-        return values.map { Float($0 / norm) }
     }
 
     /// Calls a descriptor function of the shim with an output buffer and an error buffer; its
