@@ -7,6 +7,7 @@
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <opencv2/core/utils/logger.hpp>
 #include <sys/stat.h>
 #include <cerrno>
 #include <climits>
@@ -122,6 +123,10 @@ extern "C" hcv_image_model *hcv_image_model_open(const char *path, const hcv_ima
             write_error(err, err_size, "not a regular file");
             return HCV_IMAGE_MODEL_FILE_MISSING;
         }
+        // OpenCV's importer logs each failure on stderr, which is the review station's screen;
+        // the message reaches the caller through `err` instead. The level is process-wide, and
+        // OpenCV is used nowhere else in heaters.
+        cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
         cv::dnn::Net net;
         try {
             net = cv::dnn::readNetFromONNX(path);

@@ -11,16 +11,16 @@ struct SimilarCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The clip id.", transform: parseClipID) var id: Int64
     @Option(help: "How many clips to list (1–1000).") var limit = 10
-    @Option(help: ArgumentHelp("The embedding model (default: the built-in descriptor).", valueName: "name"))
-    var model = SimilarCommand.defaultModel
+    @Option(help: ArgumentHelp("The embedding model (default: [embeddings] model, else the built-in descriptor).",
+                               valueName: "name"))
+    var model: String?
     @Flag(help: "Print JSON.") var json = false
-
-    static let defaultModel = "heaters-descriptor-v1"
 
     func run() async throws {
         try await reportingErrors {
             guard (1...1000).contains(limit) else { throw CommandFailure("--limit must be 1–1000, not \(limit)") }
             let context = try await ClipContext.open(global)
+            let model = self.model ?? context.config.embeddingModel
             guard try ClipQueries.clip(context.db, id: id) != nil else {
                 throw CommandFailure("there is no clip \(id) (heaters clip list shows the live ones)")
             }

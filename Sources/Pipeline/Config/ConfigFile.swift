@@ -34,6 +34,16 @@ import TOMLKit
 /// strategy = "multi"
 /// [keyframes.strategies.ends]
 /// positions = [0.0, 0.99]
+/// [embeddings]
+/// model = "clip-b32"
+/// [embeddings.models.clip-b32]
+/// path = "/srv/models/clip-vit-b32-visual.onnx"
+/// input_size = [224, 224]
+/// mean = [0.4815, 0.4578, 0.4082]
+/// std = [0.2686, 0.2613, 0.2758]
+/// channels = "rgb"
+/// dimension = 512
+/// version = "openai-1"
 /// ```
 public struct ConfigFile: Decodable, Sendable, Equatable {
     /// Where heaters keeps its database cluster, local object store and temporary files.
@@ -50,6 +60,7 @@ public struct ConfigFile: Decodable, Sendable, Equatable {
     public var station: Station?
     public var export: Export?
     public var keyframes: Keyframes?
+    public var embeddings: Embeddings?
     /// Key bindings of the review station: action name → key, e.g. `approve = "y"`.
     public var keys: [String: String]?
 
@@ -107,6 +118,35 @@ public struct ConfigFile: Decodable, Sendable, Equatable {
         }
     }
 
+    /// The embedding models clips get vectors under, beyond the built-in descriptor: ONNX image
+    /// encoders run by OpenCV's dnn module; and the model similarity searches use by default.
+    public struct Embeddings: Decodable, Sendable, Equatable {
+        /// The model `heaters similar` and the station's `f` search with (default: the built-in one).
+        public var model: String?
+        public var models: [String: Model]?
+
+        public struct Model: Decodable, Sendable, Equatable {
+            /// The ONNX file; a relative path is relative to the config file's folder.
+            public var path: String
+            /// Width and height every still is resized to.
+            public var inputSize: [Int]
+            /// Per-channel mean and standard deviation in RGB order, 0…1 units (default 0 and 1).
+            public var mean: [Double]?
+            public var std: [Double]?
+            /// rgb (default) or bgr: the order of the planes the network takes.
+            public var channels: String?
+            /// Values the network outputs per image.
+            public var dimension: Int
+            /// Changes whenever the file changes in a way that changes its vectors (default "1").
+            public var version: String?
+            public var description: String?
+
+            enum CodingKeys: String, CodingKey {
+                case path, inputSize = "input_size", mean, std, channels, dimension, version, description
+            }
+        }
+    }
+
     /// How review decisions are timed.
     public struct Review: Decodable, Sendable, Equatable {
         /// Seconds a decision can be undone before the pipeline acts on it; merges and splits
@@ -130,7 +170,7 @@ public struct ConfigFile: Decodable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case dataDir = "data_dir", databaseURL = "database_url", storage, logLevel = "log_level", aws, tools, review,
-             station, keys, export, keyframes
+             station, keys, export, keyframes, embeddings
     }
 
     public init() {}

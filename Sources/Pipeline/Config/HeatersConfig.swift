@@ -30,6 +30,9 @@ public struct HeatersConfig: Sendable {
     /// The keyframe strategy, and the strategies the file declares (name → positions).
     public var keyframeStrategy: String
     public var keyframeStrategies: [String: [Double]]
+    /// The model similarity searches use by default, and the ONNX models the file declares.
+    public var embeddingModel: String
+    public var embeddingModels: [String: ConfigFile.Embeddings.Model]
     /// Key bindings overriding the station's defaults: action name → key.
     public var keys: [String: String]
     /// The settings file that was read, if any.
@@ -125,6 +128,8 @@ public struct HeatersConfig: Sendable {
             exportProfiles: file.export?.profiles ?? [:],
             keyframeStrategy: pick(nil, "HEATERS_KEYFRAME_STRATEGY", file.keyframes?.strategy) ?? "multi",
             keyframeStrategies: (file.keyframes?.strategies ?? [:]).mapValues(\.positions),
+            embeddingModel: pick(nil, "HEATERS_EMBEDDING_MODEL", file.embeddings?.model) ?? "heaters-descriptor-v1",
+            embeddingModels: file.embeddings?.models ?? [:],
             keys: file.keys ?? [:],
             configFile: nil)
     }

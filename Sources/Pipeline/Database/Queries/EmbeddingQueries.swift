@@ -52,4 +52,25 @@ public enum EmbeddingQueries {
             WHERE clip_id = $1 AND artifact_type = 'keyframe' AND strategy = $2 ORDER BY position
             """, [clipID, strategy]).map { (try $0.decode("position"), try $0.decode("storage_key")) }
     }
+
+    /// Live embedded clips to fill in under `model`, in id order: those with no vector under it,
+    /// or with `all` every one (vectors made again, e.g. after the model's file changed).
+    public static func clipsToFill(_ db: PostgresConnection, model: String, all: Bool) throws -> [Int64] {
+        try db.query("""
+            SELECT c.id FROM clips c
+            WHERE c.state = 'embedded' AND c.retired_at IS NULL
+              AND ($2 OR NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.clip_id = c.id AND e.model_name = $1))
+            ORDER BY c.id
+            """, [model, all]).map { try $0.decode("id") }
+    }
+
+    /// Stores the clip's vector under the model provided the clip is still a live embedded
+    /// one (for `heaters embed`, which runs beside the workers); false when it is not.
+    public static func storeIfEmbedded(_ tx: PostgresConnection, clipID: Int64, model: String, vector: [Float],
+                                       metadata: String) throws -> Bool {
+        guard try tx.query("SELECT 1 AS one FROM clips WHERE id = $1 AND state = 'embedded' AND retired_at IS NULL FOR UPDATE",
+                           [clipID]).first != nil else { return false }
+        try store(tx, clipID: clipID, model: model, vector: vector, metadata: metadata)
+        return true
+    }
 }
