@@ -29,6 +29,27 @@ enum SceneFixtures {
         return output
     }
 
+    /// Four 2-second shots joined by hard cuts (frames 50, 100, 150): testsrc2, mandelbrot, life,
+    /// and testsrc2 again as a near-duplicate — its first two seconds encoded apart at low
+    /// quality (CRF 38), zoomed in by 8 % (cropped and scaled back), then encoded with the rest.
+    @discardableResult
+    static func repeatedShot(at output: URL) throws -> URL {
+        let copy = output.deletingLastPathComponent().appendingPathComponent("copy-\(UUID().uuidString.prefix(6)).mp4")
+        defer { try? FileManager.default.removeItem(at: copy) }
+        try VideoFixtures.run(["-f", "lavfi", "-t", "2", "-i", shots[0], "-c:v", "libx264", "-preset", "veryfast", "-crf", "38",
+                               "-pix_fmt", "yuv420p", copy.path])
+        var arguments: [String] = []
+        for shot in [shots[0], shots[2], shots[3]] { arguments += ["-f", "lavfi", "-t", "2", "-i", shot] }
+        arguments += ["-i", copy.path]
+        let filter = """
+            [0:v]format=yuv420p,setsar=1[a];[1:v]format=yuv420p,setsar=1[b];[2:v]format=yuv420p,setsar=1[c];\
+            [3:v]crop=iw*0.92:ih*0.92,scale=640:360,format=yuv420p,setsar=1[d];[a][b][c][d]concat=n=4:v=1:a=0[v]
+            """
+        try VideoFixtures.run(arguments + ["-filter_complex", filter, "-map", "[v]", "-c:v", "libx264", "-preset", "veryfast",
+                                           "-pix_fmt", "yuv420p", output.path])
+        return output
+    }
+
     /// Four 3-second shots: testsrc2, a 15-frame dissolve into smptehdbars (frames 60–74), a
     /// fade through black into life (20 frames from 125), a hard cut to rgbtestsrc at frame 200.
     /// 275 frames at 25 fps.

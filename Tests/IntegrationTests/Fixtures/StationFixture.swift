@@ -9,10 +9,11 @@ struct StationFixture {
     var db: PostgresConnection { queue.db }
     var dir: URL { queue.dir }
 
-    init(_ label: String, processed: Bool = true) async throws {
+    /// `video` makes the source in the folder given (default: four hard-cut shots).
+    init(_ label: String, processed: Bool = true, video: ((URL) throws -> URL)? = nil) async throws {
         queue = try await QueueFixture(label)
         if processed {
-            try submit()
+            try submit(video: video)
             let workers = ["--headless", "--until-idle", "--queues", "io=1,media=2,review=0,default=0"]
             guard queue.waitForExit(try HeatersCLI.launch(workers, dataDirectory: dir), timeout: 240) == 0 else {
                 throw FixtureError("the source was not processed")
@@ -20,9 +21,9 @@ struct StationFixture {
         }
     }
 
-    func submit() throws {
-        let video = try SceneFixtures.hardCuts(at: dir.appendingPathComponent("shots-\(UUID().uuidString.prefix(4)).mp4"),
-                                               count: 4, seconds: 2)
+    func submit(video make: ((URL) throws -> URL)? = nil) throws {
+        let file = dir.appendingPathComponent("shots-\(UUID().uuidString.prefix(4)).mp4")
+        let video = try make?(file) ?? SceneFixtures.hardCuts(at: file, count: 4, seconds: 2)
         let outcome = try HeatersCLI.run(["submit", "--title", "Interview 3", video.path], dataDirectory: dir)
         guard outcome.status == 0 else { throw FixtureError("submit failed: \(outcome.output)") }
     }

@@ -163,4 +163,24 @@ import Testing
             try f.db.execute("INSERT INTO storage_deletions (clip_id, storage_key) VALUES ($1, 'clips/x')", [clips[2].id])
         }
     }
+
+    /// End to end on a source with a repeated shot: approved with heaters clip, exported, given
+    /// stills and vectors by the workers, and heaters similar ranks the near-duplicate first.
+    @Test func similarListsTheRepeatedShotFirst() async throws {
+        let f = try await StationFixture("near-duplicate", video: { try SceneFixtures.repeatedShot(at: $0) })
+        defer { f.cleanUp() }
+        let clips = try f.clips().map(\.id)
+        #expect(try f.clips().map(\.start) == [0, 50, 100, 150], "the three cuts are found")
+        for clip in clips { try approve(f, clip) }
+        #expect(try workers(f) == 0)
+        for clip in clips { #expect(try f.state(of: clip) == "embedded") }
+        for (clip, duplicate) in [(clips[0], clips[3]), (clips[3], clips[0])] {
+            let similar = try HeatersCLI.run(["similar", String(clip), "--json"], dataDirectory: f.dir)
+            #expect(similar.status == 0, "\(similar.output)")
+            struct Neighbour: Decodable { var clipID: Int64; var distance: Double }
+            let neighbours = try JSONDecoder().decode([Neighbour].self, from: Data(similar.stdout.utf8))
+            #expect(neighbours.map(\.clipID).first == duplicate, "\(similar.stdout)")
+            #expect(neighbours.count == 3 && neighbours[0].distance < neighbours[1].distance)
+        }
+    }
 }
