@@ -204,6 +204,47 @@ import Testing
         #expect(state.selectedClip == 13 && state.frame == 345)
     }
 
+    /// `f` asks for the clips like the current one and lists them; j/k choose; enter on a pending
+    /// clip jumps through the queue, on an exported one shows it in place until the reviewer
+    /// moves on; escape closes; an answer about a clip no longer selected is dropped.
+    @Test func similarClipsAreListedAndOneCanBeOpened() {
+        var (reducer, state) = F.loaded()
+        #expect(F.keys("f", reducer, &state) == [.loadSimilar(10)])
+        let pending = F.clips[3]
+        var published = QueueEntry(clipID: 90, sourceID: 2, sourceTitle: "Other", startFrame: 300, endFrame: 350,
+                                   startSeconds: 12, endSeconds: 14, state: .embedded)
+        published.framesPerSecond = 25
+        let answer = SimilarClips(clip: 10, model: "heaters-descriptor-v1", basis: "its proxy frames",
+                                  clips: [SimilarClip(entry: published, distance: 0.05), SimilarClip(entry: pending, distance: 0.3)])
+        _ = reducer.reduce(&state, .similar(SimilarClips(clip: 11, model: "m", basis: "b", clips: answer.clips)))
+        #expect(state.mode == .normal && state.similar == nil, "an answer for another clip is dropped")
+        _ = reducer.reduce(&state, .similar(answer))
+        #expect(state.mode == .similar && state.similar?.selected == 0)
+        _ = F.keys("jjj", reducer, &state)
+        #expect(state.similar?.selected == 1, "the choice stays on the list")
+        #expect(F.keys("a", reducer, &state).isEmpty && state.mode == .similar, "decision keys wait while the list is open")
+        #expect(reducer.reduce(&state, .key(.enter)) == [.jump(clip: pending.clipID, source: nil, frame: nil)])
+        #expect(state.mode == .normal && state.similar == nil)
+
+        _ = F.keys("f", reducer, &state)
+        _ = reducer.reduce(&state, .similar(answer))
+        _ = reducer.reduce(&state, .key(.enter))
+        #expect(state.selectedClip == 90 && state.current == published && state.frame == 300, "opened in place at its first frame")
+        #expect(state.rows.contains(published))
+        _ = reducer.reduce(&state, .claimed([11, 12]))
+        #expect(state.selectedClip == 90, "a clip opened from the list is not claimed, so not left to another session")
+        _ = F.keys("j", reducer, &state)
+        #expect(state.selectedClip != 90 && state.visited == nil && !state.rows.contains(published), "gone once the reviewer moves on")
+
+        _ = F.keys("f", reducer, &state)
+        _ = reducer.reduce(&state, .similar(SimilarClips(clip: state.selectedClip!, model: "m", basis: "b", clips: [])))
+        #expect(state.mode == .normal && state.message?.text.contains("no other clip") == true)
+        _ = F.keys("f", reducer, &state)
+        _ = reducer.reduce(&state, .similar(SimilarClips(clip: state.selectedClip!, model: "m", basis: "b", clips: answer.clips)))
+        _ = reducer.reduce(&state, .key(.escape))
+        #expect(state.mode == .normal && state.similar == nil)
+    }
+
     @Test func helpClosesOnAnyKey() {
         var (reducer, state) = F.loaded()
         _ = F.keys("?", reducer, &state)

@@ -112,7 +112,7 @@ struct ReviewCommand: AsyncParsableCommand {
         defer { workers.stop() }
         let backend = DatabaseReviewBackend(connection: try database.connect(), storage: storage,
                                             reviewer: reviewer.flatMap { $0.isEmpty ? nil : $0 } ?? LoginName.current,
-                                            undoSeconds: config.undoSeconds)
+                                            undoSeconds: config.undoSeconds, similarityModel: config.embeddingModel)
         let options = ReviewStation.Options(
             keymap: keymap, theme: stationTheme,
             colors: ColorMode.choose(setting: config.stationColor, environment: ProcessInfo.processInfo.environment),

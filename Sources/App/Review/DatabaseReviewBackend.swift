@@ -6,6 +6,7 @@ import Pipeline
 import Storage
 import Support
 import Synchronization
+import Vision
 import TUI
 
 /// The review station's view of the database and storage: the Database module's named
@@ -17,15 +18,19 @@ final class DatabaseReviewBackend: ReviewBackend {
     let storage: any ObjectStore
     let reviewer: String
     let undoSeconds: Double
+    /// The model `f` compares clips under (`[embeddings] model`).
+    let similarityModel: String
     /// Seconds a session lives without renewal (the station renews every 10 s).
     let sessionLease = 30.0
     private let frameSources = Mutex<[Int64: FrameSource]>([:])
 
-    init(connection: PostgresConnection, storage: any ObjectStore, reviewer: String, undoSeconds: Double) {
+    init(connection: PostgresConnection, storage: any ObjectStore, reviewer: String, undoSeconds: Double,
+         similarityModel: String = VisualDescriptor.modelName) {
         self.connection = connection
         self.storage = storage
         self.reviewer = reviewer
         self.undoSeconds = undoSeconds
+        self.similarityModel = similarityModel
     }
 
     func startSession() throws -> String {
@@ -124,6 +129,50 @@ final class DatabaseReviewBackend: ReviewBackend {
             + status.clips.nonZero.filter { $0.state.hasSuffix("_failed") }.reduce(0) { $0 + $1.count }
         let running = try StatusQueries.running(connection).map { PipelineSummary.Running(stage: $0.stage, progress: $0.progress) }
         return PipelineSummary(counts: counts, failed: failed, running: running, reviewOverdue: status.review.overdue)
+    }
+
+    /// A clip with a vector is compared by it; one without (pending review: vectors come after
+    /// export) by the built-in descriptor of its proxy frames at a quarter, half and three
+    /// quarters, which is what the embed stage computes from the gold master's stills.
+    func similar(to clip: Int64, limit: Int) throws -> SimilarClips {
+        let model = similarityModel
+        guard try EmbeddingQueries.registered(connection).contains(where: { $0.name == model }) else {
+            throw ReviewError("no clip has a \(model) vector yet: clips are embedded after they are approved and exported")
+        }
+        let neighbours: [EmbeddingQueries.Neighbour]
+        let basis: String
+        if try EmbeddingQueries.models(connection, clipID: clip).contains(model) {
+            neighbours = try EmbeddingQueries.similar(connection, clipID: clip, model: model, limit: limit)
+            basis = "its vector"
+        } else if model == VisualDescriptor.modelName {
+            guard let entry = try ReviewQueue.entries(connection, ids: [clip]).first else {
+                throw ReviewError("clip \(clip) is not live any more")
+            }
+            neighbours = try EmbeddingQueries.nearest(connection, vector: try proxyDescriptor(entry), model: model, limit: limit,
+                                                      excluding: clip)
+            basis = "its proxy frames"
+        } else {
+            throw ReviewError("clip \(clip) has no \(model) vector yet (it is embedded after export; heaters embed fills in)")
+        }
+        let entries = Dictionary(try ReviewQueue.entries(connection, ids: neighbours.map(\.clipID)).map { ($0.clipID, $0) },
+                                 uniquingKeysWith: { first, _ in first })
+        return SimilarClips(clip: clip, model: model, basis: basis, clips: neighbours.compactMap { neighbour in
+            entries[neighbour.clipID].map { SimilarClip(entry: $0, distance: neighbour.distance) }
+        })
+    }
+
+    private func proxyDescriptor(_ entry: QueueEntry) throws -> [Float] {
+        let source = try frames(source: entry.sourceID)
+        let width = 320
+        let height = max(2, Int((Double(width) * Double(source.index.header.height) / Double(max(1, source.index.header.width))).rounded()))
+        var vectors: [[Float]] = []
+        for (_, frame) in KeyframeStrategy.multi.frames(start: entry.startFrame, end: entry.endFrame) {
+            let picture = try source.frame(frame, width: width, height: height)
+            var bgr = picture.rgb
+            for i in stride(from: 0, to: bgr.count - 2, by: 3) { bgr.swapAt(i, i + 2) }
+            vectors.append(try VisualDescriptor.describe(bgr: bgr, width: picture.width, height: picture.height))
+        }
+        return VisualDescriptor.average(vectors)
     }
 
     func frames(source: Int64) throws -> FrameSource {

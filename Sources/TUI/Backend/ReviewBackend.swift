@@ -36,11 +36,42 @@ public protocol ReviewBackend: Sendable {
     /// The pipeline line: counts, running jobs, warnings.
     func pipeline() throws -> PipelineSummary
 
+    /// The clips most like `clip` (nearest first) through the similarity index. Throws with a
+    /// message a reviewer can act on when the clip cannot be compared yet.
+    func similar(to clip: Int64, limit: Int) throws -> SimilarClips
+
     /// The frames of a source's proxy (opened once per source, kept).
     func frames(source: Int64) throws -> FrameSource
 
     /// True when `error` means the database is unreachable (the station then waits and retries).
     func isConnectionLoss(_ error: any Error) -> Bool
+}
+
+/// The answer to `f`: the clips nearest to one clip under a model.
+public struct SimilarClips: Sendable, Equatable {
+    public var clip: Int64
+    public var model: String
+    /// What the clip was compared by: its stored vector, or its proxy frames when it has none yet.
+    public var basis: String
+    public var clips: [SimilarClip]
+
+    public init(clip: Int64, model: String, basis: String, clips: [SimilarClip]) {
+        self.clip = clip
+        self.model = model
+        self.basis = basis
+        self.clips = clips
+    }
+}
+
+public struct SimilarClip: Sendable, Equatable {
+    public var entry: QueueEntry
+    /// Cosine distance: 0 the same, 1 unrelated.
+    public var distance: Double
+
+    public init(entry: QueueEntry, distance: Double) {
+        self.entry = entry
+        self.distance = distance
+    }
 }
 
 /// What the queue shows: a source and a tag (both optional).

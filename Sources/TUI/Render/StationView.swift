@@ -36,6 +36,7 @@ public struct StationView {
             help(Layout.Rect(row: layout.queue.row, column: 0, rows: layout.queue.rows, columns: size.columns), screen)
         case .tray: trayList(state, layout.frame, screen)
         case .cutView: cutView(state, layout, screen)
+        case .similar: similarList(state, layout.frame, screen)
         default: picture(state, layout, screen)
         }
         if state.mode != .help {
@@ -250,6 +251,34 @@ public struct StationView {
             screen.write(DisplayText.fit(" \(item.actionID)  " + text, rect.columns), row: rect.row + 1 + i, column: rect.column,
                          width: rect.columns, slot: slot)
         }
+    }
+
+    /// The `f` list in the frame's place: nearest first, with distance, source and where.
+    private func similarList(_ state: StationState, _ rect: Layout.Rect, _ screen: any Screen) {
+        guard let list = state.similar else { return }
+        let result = list.result
+        screen.write(DisplayText.fit(" like clip \(result.clip) · \(DisplayText.clean(result.model)) · by \(result.basis)"
+                                     + " · j/k choose · enter opens · f or escape closes", rect.columns),
+                     row: rect.row, column: rect.column, width: rect.columns, slot: .title)
+        let listRows = rect.rows - 1
+        let top = max(0, min(list.selected - listRows / 2, result.clips.count - listRows))
+        for (offset, similar) in result.clips.dropFirst(top).prefix(listRows).enumerated() {
+            let index = top + offset
+            let line = Self.similarLine(similar, selected: index == list.selected, width: rect.columns)
+            screen.write(line, row: rect.row + 1 + offset, column: rect.column, width: rect.columns,
+                         slot: index == list.selected ? .selection : Self.slot(for: similar.entry.state))
+        }
+    }
+
+    /// One similar clip: marker, id, distance, state, source and its place in it, tags.
+    static func similarLine(_ similar: SimilarClip, selected: Bool, width: Int) -> String {
+        let entry = similar.entry
+        var text = "\(selected ? ">" : " ")\(String(entry.clipID).leftPadded(6)) "
+            + String(format: "%.3f", similar.distance) + " \(shortState(entry.state).padding(toLength: 9, withPad: " ", startingAt: 0))"
+            + " \(DisplayText.clean(entry.sourceTitle)) @" + Timecode.format(entry.startSeconds)
+            + String(format: " %.1fs", entry.durationSeconds)
+        if !entry.tags.isEmpty { text += " #" + DisplayText.clean(entry.tags.joined(separator: " #")) }
+        return DisplayText.pad(DisplayText.fit(text, width), width)
     }
 
     private func pipeline(_ state: StationState, _ rect: Layout.Rect, _ screen: any Screen) {

@@ -73,6 +73,8 @@ final class EffectRunner: @unchecked Sendable {
                 events.post(.tray(try backend.tray(session: status.withLock { $0.session })))
             case .loadPipeline:
                 events.post(.pipeline(try backend.pipeline()))
+            case .loadSimilar(let clip):
+                events.post(.similar(try backend.similar(to: clip, limit: 20)))
             case .jump(let clip, let source, let frame):
                 let entry = try backend.locate(clip: clip, source: source, frame: frame)
                 if let entry, entry.state == .pendingReview {

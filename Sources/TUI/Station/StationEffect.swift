@@ -18,6 +18,8 @@ public enum StationEffect: Sendable, Equatable {
     /// Find a clip to go to: by id, or the clip of `source` holding `frame`.
     case jump(clip: Int64?, source: Int64?, frame: Int?)
     case saveBookmark(clip: Int64, frame: Int)
+    /// The clips most like this one (`f`).
+    case loadSimilar(Int64)
     case setTheme(String)
     case quit
 }

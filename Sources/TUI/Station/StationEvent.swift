@@ -22,6 +22,7 @@ public enum StationEvent: Sendable, Equatable {
     case pipeline(PipelineSummary)
     /// A jump (bookmark, `:goto`, `:frame`) found its clip: select it at `frame`.
     case jumpTarget(QueueEntry?, frame: Int?, reason: String)
+    case similar(SimilarClips)
     case backendFailed(String, connectionLost: Bool)
     case backendRecovered
     /// The station is asked to stop (SIGTERM, SIGHUP).

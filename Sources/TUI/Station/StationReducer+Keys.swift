@@ -32,6 +32,8 @@ extension StationReducer {
         case .help:
             state.mode = .normal
             return pictures(&state)
+        case .similar:
+            return similarKey(key, &state)
         case .normal, .tray, .cutView:
             break
         }
@@ -139,8 +141,13 @@ extension StationReducer {
             state.mode = state.mode == .cutView ? .normal : .cutView
             return pictures(&state)
         case .similar:
-            note("similar clips need embeddings, which this version does not compute yet", &state)
-            return []
+            if state.mode == .similar {
+                state.mode = .normal
+                return pictures(&state)
+            }
+            guard let current = state.current else { return [] }
+            note("finding the clips most like clip \(current.clipID)…", &state)
+            return [.loadSimilar(current.clipID)]
         case .help:
             state.mode = .help
             return pictures(&state)
@@ -154,5 +161,42 @@ extension StationReducer {
 
     static func speedText(_ speed: Double) -> String {
         speed == speed.rounded() ? "\(Int(speed))×" : String(format: "%g×", speed)
+    }
+
+    /// A key in the similar list: j/k or the arrows choose, enter opens the clip (from the queue
+    /// when it is pending review, else on its own), escape, `f` or `q` closes; other keys wait.
+    func similarKey(_ key: Key, _ state: inout StationState) -> [StationEffect] {
+        guard var list = state.similar else {
+            state.mode = .normal
+            return pictures(&state)
+        }
+        let action = keymap.action(for: key)
+        switch key {
+        case .down, .character("j"):
+            list.selected = min(list.selected + 1, list.result.clips.count - 1)
+        case .up, .character("k"):
+            list.selected = max(list.selected - 1, 0)
+        case .enter:
+            state.mode = .normal
+            state.similar = nil
+            let chosen = list.result.clips[list.selected].entry
+            if chosen.state == .pendingReview { return [.jump(clip: chosen.clipID, source: nil, frame: nil)] }
+            state.visited = chosen
+            note("clip \(chosen.clipID) is \(chosen.state.rawValue): shown here until you move on (d archives it)", &state)
+            return select(chosen.clipID, &state)
+        case .escape:
+            state.mode = .normal
+            state.similar = nil
+            return pictures(&state)
+        default:
+            if action == .similar || action == .quit {
+                state.mode = .normal
+                state.similar = nil
+                return pictures(&state)
+            }
+            return []
+        }
+        state.similar = list
+        return []
     }
 }

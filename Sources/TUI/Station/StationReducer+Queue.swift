@@ -49,6 +49,7 @@ extension StationReducer {
     /// Makes `clip` the current one, at its first frame.
     func select(_ clip: Int64, _ state: inout StationState) -> [StationEffect] {
         let changed = state.selectedClip != clip
+        if let visited = state.visited, visited.clipID != clip { state.visited = nil }
         state.selectedClip = clip
         guard let current = state.current else { return [] }
         var effects: [StationEffect] = []
@@ -60,7 +61,9 @@ extension StationReducer {
             state.thumbnails = [:]
             state.cutPictures = [:]
             effects.append(.loadNeighbours(clip))
-            if state.session != nil, !state.claimed.contains(clip) { effects.append(.claim(around: current)) }
+            if state.session != nil, current.state == .pendingReview, !state.claimed.contains(clip) {
+                effects.append(.claim(around: current))
+            }
         }
         // Near the end of the window: the next page.
         if let index = state.selectedIndex, !state.queueExhausted, state.rows.count - index <= 20, let last = state.queue.last {

@@ -42,7 +42,10 @@ public struct StationReducer: Sendable {
 
         case .claimed(let ids):
             state.claimed = Set(ids)
-            guard let current = state.current, !state.claimed.contains(current.clipID) else { return [] }
+            // Only a pending clip is claimed; one opened from the similar list is not.
+            guard let current = state.current, current.state == .pendingReview, !state.claimed.contains(current.clipID) else {
+                return []
+            }
             // Another reviewer holds this clip: leave it to them.
             let next = state.rows.first { state.claimed.contains($0.clipID) }
             note("clip \(current.clipID) is being reviewed in another session", &state)
@@ -99,6 +102,17 @@ public struct StationReducer: Sendable {
             let cursor = QueueEntry(clipID: 0, sourceID: entry.sourceID, sourceTitle: "", startFrame: entry.startFrame - 1,
                                     endFrame: entry.startFrame, startSeconds: 0, endSeconds: 0, state: .pendingReview)
             return [.loadQueue(after: cursor, filter: state.filter, limit: pageSize, replacing: true)]
+
+        case .similar(let result):
+            guard result.clip == state.selectedClip else { return [] }
+            guard !result.clips.isEmpty else {
+                note("no other clip has a \(result.model) vector yet", &state)
+                return []
+            }
+            state.message = nil
+            state.similar = .init(result: result)
+            state.mode = .similar
+            return pictures(&state)
 
         case .backendFailed(let message, let connectionLost):
             if connectionLost {

@@ -64,6 +64,11 @@ public struct StationState: Sendable, Equatable {
     public var lastRefresh: Date?
     /// The pictures last asked for, so a render effect goes out only when they change.
     public var wanted: [FrameKey: FramePriority] = [:]
+    /// The list `f` opened, and the row chosen in it.
+    public var similar: SimilarList?
+    /// A clip opened from the similar list that the queue does not offer (decided, exported):
+    /// shown in its place until another clip is selected.
+    public var visited: QueueEntry?
     /// A clip and frame to return to (the bookmark, or `:goto`) once the queue has it.
     public var pendingJump: Jump?
 
@@ -80,10 +85,17 @@ public struct StationState: Sendable, Equatable {
         case help
         case tray
         case cutView
+        /// The clips most like the current one (`f`).
+        case similar
         /// Typing after `:`.
         case command(String)
         /// Typing a tag after `t`; `batch` when it goes to the marked clips.
         case tagPrompt(String, batch: Bool)
+    }
+
+    public struct SimilarList: Sendable, Equatable {
+        public var result: SimilarClips
+        public var selected = 0
     }
 
     public struct KnownNeighbours: Sendable, Equatable {
@@ -131,6 +143,7 @@ public struct StationState: Sendable, Equatable {
     public var rows: [QueueEntry] {
         var byID = Dictionary(queue.map { ($0.clipID, $0) }, uniquingKeysWith: { a, _ in a })
         for (id, entry) in decided where byID[id] != nil || inWindow(entry) { byID[id] = entry }
+        if let visited { byID[visited.clipID] = decided[visited.clipID] ?? visited }
         return byID.values.sorted { ($0.sourceID, $0.startFrame) < ($1.sourceID, $1.startFrame) }
     }
 
@@ -148,6 +161,7 @@ public struct StationState: Sendable, Equatable {
     /// The selected clip, without building `rows` (the reducer and the view ask often).
     public var current: QueueEntry? {
         guard let selectedClip else { return nil }
+        if let visited, visited.clipID == selectedClip { return decided[selectedClip] ?? visited }
         if let decided = decided[selectedClip] {
             return queue.contains(where: { $0.clipID == selectedClip }) || inWindow(decided) ? decided : nil
         }

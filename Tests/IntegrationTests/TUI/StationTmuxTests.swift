@@ -44,6 +44,41 @@ import Testing
         #expect(f.tmux.waitForExit("a"))
     }
 
+    /// `f` in a real terminal: on a pending clip (compared by its proxy frames) the list ranks
+    /// the embedded original of its repeated shot first; enter opens that exported clip in place,
+    /// where `d` withdraws it.
+    @Test func similarClipsFromTheStationAndAnExportedOneOpenedAndWithdrawn() async throws {
+        let f = try await StationFixture("station-similar", video: { try SceneFixtures.repeatedShot(at: $0) })
+        defer { f.cleanUp() }
+        let clips = try f.clips().map(\.id)
+        for clip in clips.prefix(2) {
+            let outcome = try HeatersCLI.run(["clip", "approve", String(clip), "--reviewer", "bob"], dataDirectory: f.dir,
+                                             extra: ["HEATERS_UNDO_SECONDS": "0"])
+            #expect(outcome.status == 0, "\(outcome.output)")
+        }
+        let workers = try HeatersCLI.run(["--headless", "--until-idle", "--queues", "io=1,media=2,review=1,default=0"],
+                                         dataDirectory: f.dir)
+        #expect(workers.status == 0)
+        #expect(try f.state(of: clips[1]) == "embedded")
+        try await f.open("s", columns: 160, rows: 48)
+        try f.tmux.waitFor("s", "the queue") { $0.contains("queue · 2 pending") && Tmux.selectedClip($0) == clips[2] }
+        try f.tmux.type("s", "j")
+        try f.tmux.waitFor("s", "the repeated shot selected") { Tmux.selectedClip($0) == clips[3] }
+        try f.tmux.type("s", "f")
+        let list = try f.tmux.waitFor("s", "the similar list") { $0.contains("like clip \(clips[3]) ·") }
+        #expect(list.contains("by its proxy frames"), "a pending clip has no vector: its proxy frames are compared")
+        let rows = list.split(separator: "\n").filter { $0.contains("embedded") && $0.contains("Interview 3 @") }
+        #expect(rows.count == 2 && rows[0].contains(">" + String(String(clips[0]).reversed()).padding(toLength: 6, withPad: " ", startingAt: 0).reversed()), "the original first:\n\(list)")
+        try f.tmux.keys("s", "Enter")
+        try f.tmux.waitFor("s", "the exported clip opened") { Tmux.selectedClip($0) == clips[0] && $0.contains("is embedded: shown here") }
+        try f.tmux.type("s", "d")
+        let archived = f.waitUntil { try f.state(of: clips[0]) == "review_archived" }
+        let after = try f.tmux.screen("s")
+        #expect(archived, "withdrawn from the station: \(after)")
+        try f.tmux.type("s", "q")
+        #expect(f.tmux.waitForExit("s"))
+    }
+
     @Test func splitUndoneInsideTheWindowThenLandedThenMergedAndABatch() async throws {
         let f = try await StationFixture("station-split")
         defer { f.cleanUp() }

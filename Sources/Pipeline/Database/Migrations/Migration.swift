@@ -18,5 +18,6 @@ public struct Migration: Sendable {
         Migration0009Review.migration,
         Migration0010Similarity.migration,
         Migration0011Archive.migration,
+        Migration0012NearestClips.migration,
     ]
 }

@@ -33,6 +33,17 @@ public enum EmbeddingQueries {
         }
     }
 
+    /// The `limit` live clips nearest to `vector` under `model` other than `excluding` (the
+    /// clip it was computed from), through the model's HNSW index.
+    public static func nearest(_ db: PostgresConnection, vector: [Float], model: String, limit: Int,
+                               excluding: Int64) throws -> [Neighbour] {
+        let text = "[" + vector.map { String($0) }.joined(separator: ",") + "]"
+        return try db.query("SELECT clip_id, distance FROM heaters_nearest_clips($1, $2, $3, $4)",
+                            [text, model, limit, excluding]).map {
+            Neighbour(clipID: try $0.decode("clip_id"), distance: try $0.decode("distance"))
+        }
+    }
+
     /// The models the clip has a vector under.
     public static func models(_ db: PostgresConnection, clipID: Int64) throws -> [String] {
         try db.query("SELECT model_name FROM embeddings WHERE clip_id = $1 ORDER BY model_name", [clipID]).map { try $0.decode("model_name") }
