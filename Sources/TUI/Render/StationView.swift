@@ -257,8 +257,9 @@ public struct StationView {
     private func similarList(_ state: StationState, _ rect: Layout.Rect, _ screen: any Screen) {
         guard let list = state.similar else { return }
         let result = list.result
-        screen.write(DisplayText.fit(" like clip \(result.clip) · \(DisplayText.clean(result.model)) · by \(result.basis)"
-                                     + " · j/k choose · enter opens · f or escape closes", rect.columns),
+        // The keys first: at 80 columns the end of the line is cut.
+        screen.write(DisplayText.fit(" like clip \(result.clip) · j/k · enter opens · f closes · by \(result.basis)"
+                                     + " · \(DisplayText.clean(result.model))", rect.columns),
                      row: rect.row, column: rect.column, width: rect.columns, slot: .title)
         let listRows = rect.rows - 1
         let top = max(0, min(list.selected - listRows / 2, result.clips.count - listRows))

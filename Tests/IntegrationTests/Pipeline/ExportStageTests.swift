@@ -171,9 +171,20 @@ import Testing
         defer { f.cleanUp() }
         let clips = try f.clips().map(\.id)
         #expect(try f.clips().map(\.start) == [0, 50, 100, 150], "the three cuts are found")
-        for clip in clips { try approve(f, clip) }
+        for clip in [clips[0], clips[2], clips[3]] { try approve(f, clip) }
+        let grouped = try HeatersCLI.run(["clip", "group", String(clips[1]), "--with", String(clips[0]), "--reviewer", "alice"],
+                                         dataDirectory: f.dir, extra: ["HEATERS_UNDO_SECONDS": "0"])
+        #expect(grouped.status == 0, "\(grouped.output)")
         #expect(try workers(f) == 0)
         for clip in clips { #expect(try f.state(of: clip) == "embedded") }
+        // A grouped clip keeps its group; clip show lists the members with their files.
+        let shown = try HeatersCLI.run(["clip", "show", String(clips[1])], dataDirectory: f.dir)
+        let storage = f.dir.appendingPathComponent("storage").path
+        #expect(shown.stdout.contains("group: clips \(clips[0])"), "\(shown.output)")
+        #expect(shown.stdout.contains("  clip \(clips[0]) · embedded · file: \(storage)/clips/\(clips[0])/default.mp4"), "\(shown.output)")
+        #expect(shown.stdout.contains("file: \(storage)/clips/\(clips[1])/default.mp4"))
+        #expect(shown.stdout.contains("keyframe multi 50pct: clips/\(clips[1])/keyframes/multi-50pct.jpg"))
+        #expect(shown.stdout.contains("embeddings: heaters-descriptor-v1"))
         for (clip, duplicate) in [(clips[0], clips[3]), (clips[3], clips[0])] {
             let similar = try HeatersCLI.run(["similar", String(clip), "--json"], dataDirectory: f.dir)
             #expect(similar.status == 0, "\(similar.output)")

@@ -89,12 +89,18 @@ enum ClipText {
                      + "\(Timecode.format(c.startSeconds))–\(Timecode.format(c.endSeconds)) · \(c.endFrame - c.startFrame) f"]
         lines.append("state: \(c.state)\(c.retiredBy.map { " (retired by \($0))" } ?? "") · version \(c.version)"
                      + (c.tags.isEmpty ? "" : " · tags: " + c.tags.joined(separator: ", ")))
-        if !d.group.isEmpty { lines.append("group: clips " + d.group.map(String.init).joined(separator: ", ")) }
+        if !d.group.isEmpty {
+            lines.append("group: clips " + d.group.map { String($0.clip) }.joined(separator: ", "))
+            for member in d.group {
+                lines.append("  clip \(member.clip) · \(member.state)" + (member.location.map { " · file: \($0)" } ?? " · no file yet"))
+            }
+        }
         if let held = c.heldBy { lines.append("held by scheduled action \(held)") }
         if let claimedBy = d.claimedBy { lines.append("being reviewed by \(claimedBy)") }
         if let settles = c.settlesAt, settles > Date() { lines.append("undo window until \(CommandOutput.time(settles))") }
-        if !c.isVirtual, let key = c.clipKey { lines.append("file: \(key)") }
+        if !c.isVirtual, let key = c.clipKey { lines.append("file: \(d.location ?? key)") }
         for still in d.keyframes { lines.append("keyframe \(still.strategy) \(still.position): \(still.key)") }
+        if !d.embeddings.isEmpty { lines.append("embeddings: " + d.embeddings.joined(separator: ", ")) }
         for link in d.parents {
             lines.append("came from clip \(link.clipID) (\(link.operation), action \(link.actionID.map(String.init) ?? "?"))"
                          + (link.undone ? " — undone" : ""))
@@ -149,14 +155,26 @@ enum ClipText {
 
     struct Detail: Encodable {
         var clip: ClipQueries.Listed
-        var group: [Int64]
+        var group: [Member]
         var parents: [ClipQueries.Link]
         var children: [ClipQueries.Link]
         var replacedBy: [Int64]
         var claimedBy: String?
         var decisions: [LoggedAction]
+        /// Where its exported file is (an s3:// URL or a local path).
+        var location: String?
         /// Its stills (clip_artifacts of type keyframe).
         var keyframes: [Still]
+        /// The embedding models it has a vector under.
+        var embeddings: [String]
+    }
+
+    /// A clip of the same group, with its file once exported.
+    struct Member: Encodable {
+        var clip: Int64
+        var state: String
+        var file: String?
+        var location: String?
     }
 
     struct Still: Encodable {
