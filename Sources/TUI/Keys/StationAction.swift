@@ -56,7 +56,7 @@ public enum StationAction: String, CaseIterable, Sendable {
         case .undo: "undo the latest decision (a batch as one)"
         case .undoTray: "show or hide the undo tray"
         case .cutView: "judge the cuts: the clip before's last frame beside this one's first, and so on"
-        case .similar: "similar clips (once embeddings exist)"
+        case .similar: "the clips most like this one (j/k, enter opens one, f closes)"
         case .help: "this help"
         case .commandLine: "command line (:goto ID, :frame F, :time T, :source ID, :tag T, :theme NAME, :q)"
         case .quit: "quit"
