@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `heaters doctor` on a bootstrapped machine, and with a piece missing.
-@Suite(.timeLimit(.minutes(5))) struct DoctorTests {
+@Suite(.timeLimit(.minutes(12))) struct DoctorTests {
     @Test func allGreenOnABootstrappedMachine() throws {
         let dir = try ProjectPaths.freshDirectory("doctor")
         defer { HeatersCLI.stopAndRemove(dir) }

@@ -5,7 +5,7 @@ import Testing
 
 /// `heaters status`, `heaters jobs` and `heaters retry`: the built binary against its own
 /// embedded database, with fixture rows inserted through SQL.
-@Suite(.timeLimit(.minutes(5))) struct StatusCommandTests {
+@Suite(.timeLimit(.minutes(12))) struct StatusCommandTests {
     // MARK: - What the JSON output is read back as
 
     struct Counts: Decodable {

@@ -4,7 +4,7 @@ import Testing
 
 /// The embedded cluster's life cycle, through the real `heaters` binary where a user would
 /// use it. Each test owns a fresh data dir and cluster, and stops it at the end.
-@Suite(.timeLimit(.minutes(5))) struct EmbeddedPostgresTests {
+@Suite(.timeLimit(.minutes(12))) struct EmbeddedPostgresTests {
     private func stop(_ dataDirectory: URL) {
         HeatersCLI.stopAndRemove(dataDirectory)
     }

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The libpq wrapper against a real server.
-@Suite(.timeLimit(.minutes(5))) struct PostgresConnectionTests {
+@Suite(.timeLimit(.minutes(12))) struct PostgresConnectionTests {
     @Test func boundParametersRoundTripTypedValues() async throws {
         let db = try PostgresConnection(conninfo: try await TestDatabase.fresh(migrated: false))
         let tricky = "Robert'); DROP TABLE students;-- ünïcødé"

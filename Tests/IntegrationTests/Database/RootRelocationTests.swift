@@ -7,7 +7,7 @@ import Testing
 /// that user cannot reach the data dir or the binaries (a checkout under /root, say), the
 /// cluster and a copy of the binaries move to /var/lib/heaters. As an ordinary user,
 /// everything stays under the data dir.
-@Suite(.timeLimit(.minutes(5))) struct RootRelocationTests {
+@Suite(.timeLimit(.minutes(12))) struct RootRelocationTests {
     @Test func aDataDirTheServerAccountCannotReachStillWorks() async throws {
         let privateDir = try ProjectPaths.freshDirectory("private")
         chmod(privateDir.path, 0o700)

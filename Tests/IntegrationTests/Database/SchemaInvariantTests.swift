@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// The invariants of DESIGN.md, enforced by the database itself (real inserts).
-@Suite(.timeLimit(.minutes(5))) struct SchemaInvariantTests {
+@Suite(.timeLimit(.minutes(12))) struct SchemaInvariantTests {
     @Test func overlappingLiveClipsAreRejected() async throws {
         let db = try PostgresConnection(conninfo: try await TestDatabase.fresh())
         let source = try Rows.source(db, frameCount: 1000)

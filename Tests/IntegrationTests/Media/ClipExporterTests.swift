@@ -5,7 +5,7 @@ import Testing
 /// ClipExporter against gold masters that `Preprocessor` makes from media the ffmpeg CLI
 /// generates at test time: testsrc2 (a frame counter, so every frame differs) with a tone
 /// that sounds for the first half of every second, so cuts in the audio can be located.
-@Suite(.timeLimit(.minutes(5))) struct ClipExporterTests {
+@Suite(.timeLimit(.minutes(12))) struct ClipExporterTests {
     /// The masters, made once for the suite.
     struct Masters: Sendable {
         var directory: URL

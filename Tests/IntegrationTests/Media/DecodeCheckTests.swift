@@ -4,7 +4,7 @@ import Testing
 
 /// DecodeCheck against real media made by the ffmpeg CLI at test time, some of it damaged at
 /// the byte level (`DamagedMedia`).
-@Suite(.timeLimit(.minutes(5))) struct DecodeCheckTests {
+@Suite(.timeLimit(.minutes(12))) struct DecodeCheckTests {
     @Test func aCleanFileHasNoProblems() throws {
         let directory = try ProjectPaths.freshDirectory("check-clean")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -5,7 +5,7 @@ import Testing
 
 /// Frame n through the index (one ranged read, one decode) equals frame n of a sequential
 /// decode of the same proxy, from local storage and from S3.
-@Suite(.timeLimit(.minutes(5))) struct FrameSourceTests {
+@Suite(.timeLimit(.minutes(12))) struct FrameSourceTests {
     static let width = 320, height = 180, frames = 50
 
     /// An all-intra H.264 proxy made by the ffmpeg CLI (the reference tool, fine in tests).

@@ -6,7 +6,7 @@ import Testing
 /// generates at test time (testsrc2: a frame counter, so every frame differs). Stills and
 /// master frames are both decoded by the ffmpeg CLI to packed RGB, which applies each file's
 /// own range and matrix, so a still shown with wrong levels or colours differs visibly.
-@Suite(.timeLimit(.minutes(5))) struct KeyframeExtractorTests {
+@Suite(.timeLimit(.minutes(12))) struct KeyframeExtractorTests {
     /// The masters, made once for the suite.
     struct Masters: Sendable {
         var directory: URL

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// VideoProbe against real files made by the ffmpeg CLI.
-@Suite(.timeLimit(.minutes(5))) struct MediaProbeTests {
+@Suite(.timeLimit(.minutes(12))) struct MediaProbeTests {
     let directory: URL
 
     init() throws { directory = try ProjectPaths.freshDirectory("media") }

@@ -4,7 +4,7 @@ import Testing
 
 /// Normalization (re-mux, then re-encode) against real media made by the ffmpeg CLI at test
 /// time and damaged at the byte level (`DamagedMedia`).
-@Suite(.timeLimit(.minutes(5))) struct NormalizerTests {
+@Suite(.timeLimit(.minutes(12))) struct NormalizerTests {
     @Test func aCleanFileIsLeftUntouched() throws {
         let directory = try ProjectPaths.freshDirectory("normalize-clean")
         defer { try? FileManager.default.removeItem(at: directory) }

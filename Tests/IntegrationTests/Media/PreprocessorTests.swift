@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// Preprocessor against real media made by the ffmpeg CLI at test time.
-@Suite(.timeLimit(.minutes(5))) struct PreprocessorTests {
+@Suite(.timeLimit(.minutes(12))) struct PreprocessorTests {
     let directory: URL
 
     init() throws { directory = try ProjectPaths.freshDirectory("preprocess") }

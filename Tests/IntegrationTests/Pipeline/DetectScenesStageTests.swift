@@ -4,7 +4,7 @@ import Testing
 
 /// The detect-scenes stage in a headless heaters: a submitted source goes through download,
 /// preprocess and detection, and ends with one virtual clip per scene.
-@Suite(.timeLimit(.minutes(6))) struct DetectScenesStageTests {
+@Suite(.timeLimit(.minutes(12))) struct DetectScenesStageTests {
     static let workers = ["--headless", "--until-idle", "--queues", "io=1,media=1,default=0", "--lease-seconds", "5"]
 
     /// The live clips of source 1 as (start, end) frame pairs, in order.

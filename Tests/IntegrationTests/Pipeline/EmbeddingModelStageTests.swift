@@ -7,7 +7,7 @@ import Testing
 /// writes: a model declared in the config file registers itself with its own index, `heaters
 /// embed` fills in clips embedded before it, the embed stage gives new clips vectors under
 /// every model, and each kind of bad model fails with its reason, the rest going on.
-@Suite(.timeLimit(.minutes(6))) struct EmbeddingModelStageTests {
+@Suite(.timeLimit(.minutes(12))) struct EmbeddingModelStageTests {
     func approve(_ f: StationFixture, _ clip: Int64) throws {
         let outcome = try HeatersCLI.run(["clip", "approve", String(clip), "--reviewer", "alice"], dataDirectory: f.dir,
                                          extra: ["HEATERS_UNDO_SECONDS": "0"])

@@ -7,7 +7,7 @@ import Testing
 /// the clip in the transaction that marks it exported, then get their stills; a kill between
 /// the stored file and that commit leaves one file after the restart; an unknown profile fails
 /// the export, not the rest.
-@Suite(.timeLimit(.minutes(6))) struct ExportStageTests {
+@Suite(.timeLimit(.minutes(12))) struct ExportStageTests {
     static func frames(of file: URL) throws -> Int {
         let probe = try HeatersCLI.runProgram(URL(fileURLWithPath: "/usr/bin/ffprobe"), [
             "-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries", "stream=nb_read_frames",

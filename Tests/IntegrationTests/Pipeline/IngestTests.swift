@@ -6,7 +6,7 @@ import Testing
 /// `heaters submit` and the download stage, through the real binary: a good file becomes the
 /// stored original with its probe; bad input ends in `download_failed` with a message a person
 /// understands, and the rest of the queue goes on.
-@Suite(.timeLimit(.minutes(5))) struct IngestTests {
+@Suite(.timeLimit(.minutes(12))) struct IngestTests {
     @Test func goodAndBadLocalFilesEachEndWhereTheyShould() async throws {
         let queue = try await QueueFixture("ingest")
         defer { queue.cleanUp() }

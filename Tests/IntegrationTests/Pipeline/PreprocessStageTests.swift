@@ -6,7 +6,7 @@ import Testing
 
 /// A submitted file goes through download and preprocess in a headless heaters, and any
 /// frame of its proxy can then be fetched through the frame index.
-@Suite(.timeLimit(.minutes(5))) struct PreprocessStageTests {
+@Suite(.timeLimit(.minutes(12))) struct PreprocessStageTests {
     @Test func aSubmittedVideoIsPreprocessedAndItsFramesCanBeFetched() async throws {
         let queue = try await QueueFixture("preprocess-stage")
         defer { queue.cleanUp() }

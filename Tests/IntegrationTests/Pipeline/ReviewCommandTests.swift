@@ -5,7 +5,7 @@ import Testing
 /// `heaters clip …` against a real database: every verb, the undo window of merges and
 /// splits, undo before and after landing, refusals that change nothing, stale decisions,
 /// request ids, batches, and what `heaters status` says about pending landings.
-@Suite(.timeLimit(.minutes(5))) struct ReviewCommandTests {
+@Suite(.timeLimit(.minutes(12))) struct ReviewCommandTests {
     struct Receipt: Decodable {
         struct Action: Decodable {
             var id: Int64

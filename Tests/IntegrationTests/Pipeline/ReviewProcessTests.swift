@@ -4,7 +4,7 @@ import Testing
 
 /// The review engine across processes: reviewer processes claiming at the same moment, and
 /// a worker killed inside the transaction that lands a merge.
-@Suite(.timeLimit(.minutes(5))) struct ReviewProcessTests {
+@Suite(.timeLimit(.minutes(12))) struct ReviewProcessTests {
     struct Claimed: Decodable {
         var session: String
         var clips: [Int64]

@@ -10,7 +10,7 @@ import Testing
 /// The dispatcher and the runner on a stage with a subject, in one process against a real
 /// database: the subject moves input → working → success with the job, a job that keeps
 /// failing marks its subject failed, and `retry` brings both back.
-@Suite(.timeLimit(.minutes(5))) struct StageRunnerTests {
+@Suite(.timeLimit(.minutes(12))) struct StageRunnerTests {
     final class Switch: Sendable {
         let failing = Atomic<Bool>(false)
     }

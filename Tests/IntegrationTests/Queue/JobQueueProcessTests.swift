@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// The queue's promises, with real headless processes on a real Postgres.
-@Suite(.timeLimit(.minutes(5))) struct JobQueueProcessTests {
+@Suite(.timeLimit(.minutes(12))) struct JobQueueProcessTests {
     @Test func threeProcessesDrainAThousandJobsExactlyOnce() async throws {
         let queue = try await QueueFixture("drain")
         defer { queue.cleanUp() }

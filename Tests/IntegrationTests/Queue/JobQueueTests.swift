@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// The queue's statements in one process, against a real database.
-@Suite(.timeLimit(.minutes(5))) struct JobQueueTests {
+@Suite(.timeLimit(.minutes(12))) struct JobQueueTests {
     @Test func claimsByPriorityThenAgeWithinItsQueue() async throws {
         let db = try PostgresConnection(conninfo: try await TestDatabase.fresh())
         let old = Date().addingTimeInterval(-60)

@@ -5,7 +5,7 @@ import Testing
 /// CurlHTTPClient's SigV4 signing against a real moto S3 server that verifies signatures:
 /// moto lets the first three (IAM set-up) requests through unauthenticated, then checks every
 /// signature against the access key it issued, so a wrongly signed request gets a 403.
-@Suite(.timeLimit(.minutes(5))) struct CurlSigV4Tests {
+@Suite(.timeLimit(.minutes(12))) struct CurlSigV4Tests {
     @Test func signedRequestsStoreAndFetchAnObject() throws {
         let server = try MotoServer(directory: try ProjectPaths.freshDirectory("s3"), recordRequests: true,
                                     environment: ["INITIAL_NO_AUTH_ACTION_COUNT": "3"])

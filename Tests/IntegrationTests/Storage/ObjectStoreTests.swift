@@ -5,7 +5,7 @@ import Testing
 
 /// Both object stores through the same protocol: the local directory, and S3 against moto's
 /// server on loopback with signature checking on.
-@Suite(.timeLimit(.minutes(5))) struct ObjectStoreTests {
+@Suite(.timeLimit(.minutes(12))) struct ObjectStoreTests {
     /// Runs `body` on each store implementation.
     private func withEachStore(_ body: (any ObjectStore, String) throws -> Void) throws {
         let dir = try ProjectPaths.freshDirectory("store")

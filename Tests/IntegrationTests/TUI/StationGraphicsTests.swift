@@ -5,7 +5,7 @@ import TUI
 /// Pictures in pixels: the built binary in a pseudo-terminal that answers the station's query
 /// as a sixel terminal, a kitty terminal or a plain one (Fixtures/graphics-terminal.py, which
 /// decodes the sixel pictures it is sent). tmux cannot carry pixels, hence a pty here.
-@Suite(.timeLimit(.minutes(4))) struct StationGraphicsTests {
+@Suite(.timeLimit(.minutes(12))) struct StationGraphicsTests {
     struct Run: Decodable {
         var queried: Bool
         var exit: Int?

@@ -4,7 +4,7 @@ import Testing
 
 /// The review station in a real terminal: the built binary in tmux, keys by send-keys, the
 /// screen by capture-pane, the outcome in the database.
-@Suite(.timeLimit(.minutes(6))) struct StationTmuxTests {
+@Suite(.timeLimit(.minutes(12))) struct StationTmuxTests {
     /// The frame view's text: rows 1…14, right of the queue (80×24 layout).
     static func picture(_ screen: String) -> String {
         screen.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().prefix(14)

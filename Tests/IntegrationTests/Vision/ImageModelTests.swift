@@ -6,7 +6,7 @@ import Vision
 /// The ONNX image-embedding backend on models that scripts/make-onnx-test-model writes at
 /// test time (no model file lives in git) and JPEGs made with the ffmpeg CLI: a valid tiny
 /// embedder, files OpenCV cannot read, and configurations that do not match the model.
-@Suite(.timeLimit(.minutes(3))) struct ImageModelTests {
+@Suite(.timeLimit(.minutes(12))) struct ImageModelTests {
     /// The script's valid model: 1×3×32×32 in, 24 values out.
     static let dimension = 24
 

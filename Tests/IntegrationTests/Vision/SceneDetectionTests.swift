@@ -6,7 +6,7 @@ import Testing
 
 /// Scene detection on real files generated at test time: the feature pass decodes every
 /// frame, and the detectors find the boundaries that were put there.
-@Suite(.timeLimit(.minutes(3))) struct SceneDetectionTests {
+@Suite(.timeLimit(.minutes(12))) struct SceneDetectionTests {
     static func folder(_ label: String) throws -> URL { try ProjectPaths.freshDirectory(label) }
 
     @Test func hardCutsAreFoundWhereTheShotsChange() throws {

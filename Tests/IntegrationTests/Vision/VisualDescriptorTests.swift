@@ -5,7 +5,7 @@ import Vision
 /// The built-in visual descriptor on frames generated at test time with the ffmpeg CLI:
 /// a near-duplicate of a shot (re-encoded at low quality, scaled to 90 % and cropped) must
 /// rank above every unrelated shot.
-@Suite(.timeLimit(.minutes(6))) struct VisualDescriptorTests {
+@Suite(.timeLimit(.minutes(12))) struct VisualDescriptorTests {
     /// Shot sources (lavfi) with fixed seeds, so every run sees the same pictures.
     static let shots = [
         "testsrc2=size=640x360:rate=25",
