@@ -126,7 +126,7 @@ def main():
     # Whatever came after the first picture's marker belongs to the first key.
     output_mark = len(first)
     for spec in arguments.keys.split(","):
-        # "b:3": press b, then wait (at most 20 s: a loaded machine renders slowly) until this key
+        # "b:3": press b, then wait (at most 90 s: a loaded machine renders slowly) until this key
         # has written 3 pictures.
         key, _, wanted = spec.partition(":")
         before = len(marks())
@@ -136,7 +136,7 @@ def main():
             break
         wait(lambda: len(marks()) > before and marks()[-1][2])
         if wanted:
-            wait(lambda: len(SIXEL.findall(output[seen:])) + len(KITTY.findall(output[seen:])) >= int(wanted), timeout=20)
+            wait(lambda: len(SIXEL.findall(output[seen:])) + len(KITTY.findall(output[seen:])) >= int(wanted), timeout=90)
         # Everything this key drew: until the station has been quiet for 0.3 s (at most 3 s).
         quiet = started = time.monotonic()
         while time.monotonic() - quiet < 0.3 and time.monotonic() - started < 3:
