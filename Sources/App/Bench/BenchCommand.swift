@@ -9,8 +9,9 @@ import Storage
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Developer benchmarks: preprocess versus the ffmpeg CLI, frame fetch latency, review decision latency, clip export.",
-        subcommands: [Preprocess.self, Frames.self, ReviewBench.self, ExportBench.self])
+        abstract: "Developer benchmarks: preprocess versus the ffmpeg CLI, frame fetch latency, review decision latency, clip export, "
+            + "similarity search.",
+        subcommands: [Preprocess.self, Frames.self, ReviewBench.self, ExportBench.self, SimilarityBench.self])
 
     /// The p50 and p95 of `values` (sorted here).
     static func percentiles(_ values: [Double]) -> (p50: Double, p95: Double) {

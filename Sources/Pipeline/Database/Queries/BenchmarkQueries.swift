@@ -170,36 +170,65 @@ public enum BenchmarkQueries {
         try db.query("EXPLAIN (FORMAT JSON) " + exactSimilarSQL, [clipID, model, limit]).first!.decode("QUERY PLAN")
     }
 
-    /// EXPLAIN (FORMAT JSON) of the statement `heaters_similar_clips` runs for these arguments.
-    /// EXPLAIN of the function itself shows only a Function Scan, and the notices auto_explain
-    /// could send are dropped by the connection; so a temporary function builds the statement as
-    /// Migration0010Similarity's does (keep the two in step) and explains it. `scans(…)` checks
-    /// the real function's calls against it.
-    public static func explainProductSimilar(_ db: PostgresConnection, clipID: Int64, model: String, limit: Int) throws -> String {
+    /// Temporary functions (this session's) that mirror `heaters_similar_clips`: one builds the
+    /// statement it runs, as Migration0010Similarity's does (keep the two in step), one explains
+    /// it, one runs it at an `hnsw.ef_search` of the caller's. EXPLAIN of the product's function
+    /// shows only a Function Scan, and the notices auto_explain could send are dropped by the
+    /// connection; `scans(…)` checks the real function's calls against the plan.
+    public static func createSimilarMirror(_ db: PostgresConnection) throws {
         try db.runScript("""
-            CREATE OR REPLACE FUNCTION pg_temp.heaters_bench_explain_similar(clip bigint, model text, wanted integer)
-            RETURNS SETOF text LANGUAGE plpgsql AS $$
+            CREATE OR REPLACE FUNCTION pg_temp.heaters_bench_similar_sql(model text) RETURNS text
+            LANGUAGE plpgsql AS $$
             DECLARE
                 dims integer;
-                plan text;
             BEGIN
                 SELECT dimension INTO dims FROM embedding_models WHERE name = model;
-                FOR plan IN EXECUTE format(
-                    'EXPLAIN (FORMAT JSON) '
+                IF dims IS NULL THEN
+                    RAISE EXCEPTION 'no embedding model named %', model USING ERRCODE = 'no_data_found';
+                END IF;
+                RETURN format(
                     'SELECT e.clip_id, (e.embedding::vector(%1$s) <=> q.embedding::vector(%1$s))::float8 AS distance '
                     'FROM embeddings q, LATERAL (SELECT * FROM embeddings e WHERE e.model_name = %2$L AND e.clip_id <> q.clip_id '
                     '  ORDER BY e.embedding::vector(%1$s) <=> q.embedding::vector(%1$s) LIMIT $2 * 4 + 16) e '
                     'JOIN clips c ON c.id = e.clip_id '
                     'WHERE q.clip_id = $1 AND q.model_name = %2$L AND c.retired_at IS NULL AND c.state <> %3$L '
-                    'ORDER BY distance LIMIT $2', dims, model, 'archived')
-                    USING clip, wanted
-                LOOP
+                    'ORDER BY distance LIMIT $2', dims, model, 'archived');
+            END $$;
+
+            CREATE OR REPLACE FUNCTION pg_temp.heaters_bench_explain_similar(clip bigint, model text, wanted integer)
+            RETURNS SETOF text LANGUAGE plpgsql AS $$
+            DECLARE
+                plan text;
+            BEGIN
+                FOR plan IN EXECUTE 'EXPLAIN (FORMAT JSON) ' || pg_temp.heaters_bench_similar_sql(model) USING clip, wanted LOOP
                     RETURN NEXT plan;
                 END LOOP;
             END $$;
+
+            CREATE OR REPLACE FUNCTION pg_temp.heaters_bench_similar_at(clip bigint, model text, wanted integer, ef integer)
+            RETURNS TABLE (clip_id bigint, distance double precision) LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM set_config('hnsw.ef_search', ef::text, true);
+                RETURN QUERY EXECUTE pg_temp.heaters_bench_similar_sql(model) USING clip, wanted;
+            END $$;
             """)
-        return try db.query("SELECT pg_temp.heaters_bench_explain_similar($1, $2, $3) AS plan", [clipID, model, limit])
+    }
+
+    /// EXPLAIN (FORMAT JSON) of the statement `heaters_similar_clips` runs for these arguments
+    /// (`createSimilarMirror` first).
+    public static func explainProductSimilar(_ db: PostgresConnection, clipID: Int64, model: String, limit: Int) throws -> String {
+        try db.query("SELECT pg_temp.heaters_bench_explain_similar($1, $2, $3) AS plan", [clipID, model, limit])
             .map { try $0.decode("plan", as: String.self) }.joined(separator: "\n")
+    }
+
+    /// The product's statement run at `hnsw.ef_search` = `efSearch` instead of the one
+    /// `heaters_similar_clips` sets (`createSimilarMirror` first).
+    public static func similarAtEfSearch(_ db: PostgresConnection, clipID: Int64, model: String, limit: Int,
+                                         efSearch: Int) throws -> [EmbeddingQueries.Neighbour] {
+        try db.query("SELECT clip_id, distance FROM pg_temp.heaters_bench_similar_at($1, $2, $3, $4)",
+                     [clipID, model, limit, efSearch]).map {
+            EmbeddingQueries.Neighbour(clipID: try $0.decode("clip_id"), distance: try $0.decode("distance"))
+        }
     }
 
     /// What one call did, counted by the server in its transaction: index scans of the model's
