@@ -75,14 +75,10 @@ public enum ClipEmbedder {
     /// nothing stored, when it was archived or re-embedded meanwhile.
     @discardableResult
     public static func store(_ vectors: Vectors, on tx: PostgresConnection, requireEmbedded: Bool = false) throws -> Bool {
+        if requireEmbedded, try !EmbeddingQueries.lockIfEmbedded(tx, clipID: vectors.clipID) { return false }
         let metadata = try JSONText(encoding: ["keyframes": vectors.stills])
         for (model, vector) in vectors.byModel {
-            if requireEmbedded {
-                guard try EmbeddingQueries.storeIfEmbedded(tx, clipID: vectors.clipID, model: model.name, vector: vector,
-                                                           metadata: metadata.text) else { return false }
-            } else {
-                try EmbeddingQueries.store(tx, clipID: vectors.clipID, model: model.name, vector: vector, metadata: metadata.text)
-            }
+            try EmbeddingQueries.store(tx, clipID: vectors.clipID, model: model.name, vector: vector, metadata: metadata.text)
         }
         return true
     }

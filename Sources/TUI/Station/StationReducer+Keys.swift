@@ -141,10 +141,6 @@ extension StationReducer {
             state.mode = state.mode == .cutView ? .normal : .cutView
             return pictures(&state)
         case .similar:
-            if state.mode == .similar {
-                state.mode = .normal
-                return pictures(&state)
-            }
             guard let current = state.current else { return [] }
             note("finding the clips most like clip \(current.clipID)…", &state)
             return [.loadSimilar(current.clipID)]
@@ -163,40 +159,33 @@ extension StationReducer {
         speed == speed.rounded() ? "\(Int(speed))×" : String(format: "%g×", speed)
     }
 
-    /// A key in the similar list: j/k or the arrows choose, enter opens the clip (from the queue
-    /// when it is pending review, else on its own), escape, `f` or `q` closes; other keys wait.
+    /// A key in the similar list: the next- and previous-clip keys (j/k, the arrows, as bound)
+    /// choose, enter opens the clip (from the queue when it is pending review, else on its own),
+    /// escape or the similar and quit keys close; other keys wait.
     func similarKey(_ key: Key, _ state: inout StationState) -> [StationEffect] {
-        guard var list = state.similar else {
-            state.mode = .normal
-            return pictures(&state)
-        }
-        let action = keymap.action(for: key)
-        switch key {
-        case .down, .character("j"):
-            list.selected = min(list.selected + 1, list.result.clips.count - 1)
-        case .up, .character("k"):
-            list.selected = max(list.selected - 1, 0)
-        case .enter:
-            state.mode = .normal
-            state.similar = nil
+        guard var list = state.similar, !list.result.clips.isEmpty else { return closeSimilar(&state) }
+        if key == .escape { return closeSimilar(&state) }
+        if key == .enter {
             let chosen = list.result.clips[list.selected].entry
+            _ = closeSimilar(&state)
             if chosen.state == .pendingReview { return [.jump(clip: chosen.clipID, source: nil, frame: nil)] }
             state.visited = chosen
             note("clip \(chosen.clipID) is \(chosen.state.rawValue): shown here until you move on (d archives it)", &state)
             return select(chosen.clipID, &state)
-        case .escape:
-            state.mode = .normal
-            state.similar = nil
-            return pictures(&state)
-        default:
-            if action == .similar || action == .quit {
-                state.mode = .normal
-                state.similar = nil
-                return pictures(&state)
-            }
-            return []
+        }
+        switch keymap.action(for: key) {
+        case .nextClip: list.selected = min(list.selected + 1, list.result.clips.count - 1)
+        case .previousClip: list.selected = max(list.selected - 1, 0)
+        case .similar, .quit: return closeSimilar(&state)
+        default: return []
         }
         state.similar = list
         return []
+    }
+
+    private func closeSimilar(_ state: inout StationState) -> [StationEffect] {
+        state.mode = .normal
+        state.similar = nil
+        return pictures(&state)
     }
 }

@@ -47,11 +47,6 @@ public enum ArchiveQueries {
         }
     }
 
-    /// Every deletion still queued (for `status`).
-    public static func pendingCount(_ db: PostgresConnection) throws -> Int {
-        try db.query("SELECT count(*)::int AS n FROM storage_deletions").first?.decode("n") ?? 0
-    }
-
     /// The object of `deletion` is gone: its outbox row goes too.
     public static func done(_ db: PostgresConnection, _ deletion: Deletion) throws {
         try db.execute("DELETE FROM storage_deletions WHERE id = $1", [deletion.id])

@@ -11,13 +11,12 @@ public enum EmbeddingQueries {
 
     /// Stores (or replaces) the clip's vector under the model.
     public static func store(_ tx: PostgresConnection, clipID: Int64, model: String, vector: [Float], metadata: String = "{}") throws {
-        let text = "[" + vector.map { String($0) }.joined(separator: ",") + "]"
         try tx.execute("""
             INSERT INTO embeddings (clip_id, model_name, dimension, embedding, metadata)
             VALUES ($1, $2, $3, $4::vector, $5::jsonb)
             ON CONFLICT (clip_id, model_name) DO UPDATE
                 SET dimension = EXCLUDED.dimension, embedding = EXCLUDED.embedding, metadata = EXCLUDED.metadata, created_at = now()
-            """, [clipID, model, vector.count, text, metadata])
+            """, [clipID, model, vector.count, literal(vector), metadata])
     }
 
     /// One neighbour.
@@ -37,9 +36,8 @@ public enum EmbeddingQueries {
     /// clip it was computed from), through the model's HNSW index.
     public static func nearest(_ db: PostgresConnection, vector: [Float], model: String, limit: Int,
                                excluding: Int64) throws -> [Neighbour] {
-        let text = "[" + vector.map { String($0) }.joined(separator: ",") + "]"
-        return try db.query("SELECT clip_id, distance FROM heaters_nearest_clips($1, $2, $3, $4)",
-                            [text, model, limit, excluding]).map {
+        try db.query("SELECT clip_id, distance FROM heaters_nearest_clips($1, $2, $3, $4)",
+                     [literal(vector), model, limit, excluding]).map {
             Neighbour(clipID: try $0.decode("clip_id"), distance: try $0.decode("distance"))
         }
     }
@@ -75,13 +73,15 @@ public enum EmbeddingQueries {
             """, [model, all]).map { try $0.decode("id") }
     }
 
-    /// Stores the clip's vector under the model provided the clip is still a live embedded
-    /// one (for `heaters embed`, which runs beside the workers); false when it is not.
-    public static func storeIfEmbedded(_ tx: PostgresConnection, clipID: Int64, model: String, vector: [Float],
-                                       metadata: String) throws -> Bool {
-        guard try tx.query("SELECT 1 AS one FROM clips WHERE id = $1 AND state = 'embedded' AND retired_at IS NULL FOR UPDATE",
-                           [clipID]).first != nil else { return false }
-        try store(tx, clipID: clipID, model: model, vector: vector, metadata: metadata)
-        return true
+    /// Locks the clip if it is still a live embedded one (for `heaters embed`, which runs beside
+    /// the workers, so stores only while nothing moved the clip on); false when it is not.
+    public static func lockIfEmbedded(_ tx: PostgresConnection, clipID: Int64) throws -> Bool {
+        try tx.query("SELECT 1 AS one FROM clips WHERE id = $1 AND state = 'embedded' AND retired_at IS NULL FOR UPDATE",
+                     [clipID]).first != nil
+    }
+
+    /// pgvector's text form of a vector, bound as a parameter and cast in SQL.
+    private static func literal(_ vector: [Float]) -> String {
+        "[" + vector.map { String($0) }.joined(separator: ",") + "]"
     }
 }
