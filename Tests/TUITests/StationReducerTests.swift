@@ -233,6 +233,9 @@ import Testing
         #expect(state.rows.contains(published))
         _ = reducer.reduce(&state, .claimed([11, 12]))
         #expect(state.selectedClip == 90, "a clip opened from the list is not claimed, so not left to another session")
+        #expect(reducer.reduce(&state, .key(.character("q"))).contains(.saveBookmark(clip: 10, frame: 0)),
+                "quitting on an exported clip bookmarks the pending one after it, which the queue offers again")
+        state.quitting = false
         _ = F.keys("j", reducer, &state)
         #expect(state.selectedClip != 90 && state.visited == nil && !state.rows.contains(published), "gone once the reviewer moves on")
 

@@ -190,7 +190,16 @@ public struct StationReducer: Sendable {
         state.quitting = true
         state.playing = false
         var effects: [StationEffect] = []
-        if let current = state.current { effects.append(.saveBookmark(clip: current.clipID, frame: state.frame)) }
+        // Where the reviewer was, as a clip the queue will offer again: a clip opened from the
+        // similar list (decided, exported) leaves the bookmark at the next pending one.
+        if let current = state.current {
+            if current.state == .pendingReview {
+                effects.append(.saveBookmark(clip: current.clipID, frame: state.frame))
+            } else if let next = state.rows.first(where: { $0.state == .pendingReview
+                && ($0.sourceID, $0.startFrame) > (current.sourceID, current.startFrame) }) ?? state.rows.first(where: { $0.state == .pendingReview }) {
+                effects.append(.saveBookmark(clip: next.clipID, frame: next.startFrame))
+            }
+        }
         return effects + [.quit]
     }
 }
