@@ -202,6 +202,13 @@ import Testing
         state.pendingJump = .init(clip: 13, frame: 345)
         _ = reducer.reduce(&state, .queuePage(QueuePage(entries: F.clips, total: 5), after: nil, replacing: true, exhausted: true))
         #expect(state.selectedClip == 13 && state.frame == 345)
+        // The jump's own answer, arriving after the reviewer moved on, does not pull them back.
+        _ = F.keys("j", reducer, &state)
+        #expect(reducer.reduce(&state, .jumpTarget(F.clips[3], frame: 345, reason: "")).isEmpty)
+        #expect(state.selectedClip == 14 && state.pendingJump == nil)
+        // A later :goto of the same clip still goes there.
+        _ = reducer.reduce(&state, .jumpTarget(F.clips[3], frame: nil, reason: ""))
+        #expect(state.pendingJump?.clip == 13)
     }
 
     /// `f` asks for the clips like the current one and lists them; j/k choose; enter on a pending

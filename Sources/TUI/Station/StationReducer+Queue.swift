@@ -22,6 +22,7 @@ extension StationReducer {
         }
         if let jump = state.pendingJump, state.rows.contains(where: { $0.clipID == jump.clip }) {
             state.pendingJump = nil
+            state.landedJump = jump.clip
             var effects = select(jump.clip, &state)
             if let current = state.current {
                 // :goto opens a clip at its first frame, a bookmark or :frame at its frame.

@@ -93,6 +93,10 @@ public struct StationReducer: Sendable {
             return []
 
         case .jumpTarget(let entry, let frame, let reason):
+            if let landed = state.landedJump {
+                state.landedJump = nil
+                if entry?.clipID == landed { return [] }
+            }
             guard let entry else {
                 state.pendingJump = nil
                 complain(reason, &state)

@@ -71,6 +71,10 @@ public struct StationState: Sendable, Equatable {
     public var visited: QueueEntry?
     /// A clip and frame to return to (the bookmark, or `:goto`) once the queue has it.
     public var pendingJump: Jump?
+    /// The clip a pending jump reached from a queue page before the jump's own answer came
+    /// (the bookmark is in the first page): that answer is then stale and must not pull the
+    /// reviewer back from where they have moved since.
+    public var landedJump: Int64?
 
     public static let speeds: [Double] = [0.25, 0.5, 1, 2, 4]
 
