@@ -36,7 +36,7 @@ extension BenchCommand {
         var maintenanceWorkMem: String?
         @Option(help: ArgumentHelp("Also run the product's statement at these hnsw.ef_search values (comma-separated; empty: none).",
                                     valueName: "list"))
-        var efSearch = "100,200,400"
+        var efSearch = "56,100,400"
         @Flag(help: "Register the model (and create its empty index) before loading, so the load maintains the index.")
         var indexFirst = false
         @Flag(help: "Print JSON.") var json = false

@@ -20,6 +20,9 @@ import Testing
         let definition: String = try #require(try db.query("SELECT indexdef FROM pg_indexes WHERE indexname = $1", [index]).first)
             .decode("indexdef")
         #expect(definition.contains("hnsw") && definition.contains("vector(3)") && definition.contains("'tiny-3d'"))
+        // Built with the candidate list migration 13 chose (pgvector's default, 64, cut clusters
+        // off the graph in the similarity benchmark).
+        #expect(definition.contains("ef_construction='128'"))
         // Registering again is a no-op; another dimension is refused.
         try EmbeddingQueries.register(db, model: "tiny-3d", dimension: 3, version: "2", description: "test")
         #expect(sqlState { try EmbeddingQueries.register(db, model: "tiny-3d", dimension: 4, version: "2", description: "") } == SQLState.checkViolation)
@@ -31,6 +34,20 @@ import Testing
         let near = try EmbeddingQueries.similar(db, clipID: clips[0], model: "tiny-3d", limit: 3)
         #expect(near.map(\.clipID) == [clips[5], clips[1], clips[2]])
         #expect(near[0].distance < near[1].distance && near[1].distance < near[2].distance)
+        // Both searches scan at least 200 candidates (migration 13: fewer let a search end in
+        // another cluster), more for a longer list; the setting lasts for the call's transaction.
+        for (wanted, ef) in [(3, "200"), (100, "416")] {
+            let set: String? = try db.transaction { tx in
+                _ = try tx.query("SELECT * FROM heaters_similar_clips($1, 'tiny-3d', $2)", [clips[0], wanted])
+                return try tx.query("SELECT current_setting('hnsw.ef_search') AS ef").first?.decode("ef")
+            }
+            #expect(set == ef)
+            let nearestSet: String? = try db.transaction { tx in
+                _ = try tx.query("SELECT * FROM heaters_nearest_clips('[1,0,0]', 'tiny-3d', $1, 0)", [wanted])
+                return try tx.query("SELECT current_setting('hnsw.ef_search') AS ef").first?.decode("ef")
+            }
+            #expect(nearestSet == ef)
+        }
         // An archived clip is never offered; a replaced vector counts once.
         try db.execute("UPDATE clips SET state = 'archived' WHERE id = $1", [clips[5]])
         try EmbeddingQueries.store(db, clipID: clips[1], model: "tiny-3d", vector: Self.unit([1, 0, 0.01]))
@@ -40,6 +57,9 @@ import Testing
         #expect(sqlState { try EmbeddingQueries.store(db, clipID: clips[3], model: "tiny-3d", vector: [1, 0]) } == SQLState.checkViolation)
         // The built-in descriptor's model exists from the start, with its index.
         #expect(try EmbeddingQueries.registered(db).contains { $0.name == "heaters-descriptor-v1" && $0.dimension == 256 })
+        let descriptorIndex: String = try #require(try db.query(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'embeddings_descriptor_v1_hnsw'").first).decode("indexdef")
+        #expect(descriptorIndex.contains("ef_construction='128'"))
         #expect(sqlState { _ = try EmbeddingQueries.similar(db, clipID: clips[0], model: "nope", limit: 3) } != nil)
     }
 }

@@ -19,5 +19,6 @@ public struct Migration: Sendable {
         Migration0010Similarity.migration,
         Migration0011Archive.migration,
         Migration0012NearestClips.migration,
+        Migration0013HNSWBuildQuality.migration,
     ]
 }

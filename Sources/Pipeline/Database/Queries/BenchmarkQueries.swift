@@ -171,7 +171,7 @@ public enum BenchmarkQueries {
     }
 
     /// Temporary functions (this session's) that mirror `heaters_similar_clips`: one builds the
-    /// statement it runs, as Migration0010Similarity's does (keep the two in step), one explains
+    /// statement it runs, as Migration0013HNSWBuildQuality's does (keep the two in step), one explains
     /// it, one runs it at an `hnsw.ef_search` of the caller's. EXPLAIN of the product's function
     /// shows only a Function Scan, and the notices auto_explain could send are dropped by the
     /// connection; `scans(…)` checks the real function's calls against the plan.
@@ -180,12 +180,8 @@ public enum BenchmarkQueries {
             CREATE OR REPLACE FUNCTION pg_temp.heaters_bench_similar_sql(model text) RETURNS text
             LANGUAGE plpgsql AS $$
             DECLARE
-                dims integer;
+                dims integer := heaters_embedding_dimension(model);
             BEGIN
-                SELECT dimension INTO dims FROM embedding_models WHERE name = model;
-                IF dims IS NULL THEN
-                    RAISE EXCEPTION 'no embedding model named %', model USING ERRCODE = 'no_data_found';
-                END IF;
                 RETURN format(
                     'SELECT e.clip_id, (e.embedding::vector(%1$s) <=> q.embedding::vector(%1$s))::float8 AS distance '
                     'FROM embeddings q, LATERAL (SELECT * FROM embeddings e WHERE e.model_name = %2$L AND e.clip_id <> q.clip_id '
