@@ -5,7 +5,8 @@ import Testing
 /// The export and keyframe stages through the built binary: clips approved with `heaters clip
 /// approve` (no undo window) are exported by headless workers from the gold master, recorded on
 /// the clip in the transaction that marks it exported, then get their stills; a kill between
-/// the stored file and that commit leaves one file after the restart; an unknown profile fails
+/// the stored file (or stills) and that commit leaves one output after the restart (the embed
+/// stage writes nothing but in its commit); an unknown profile fails
 /// the export, not the rest.
 @Suite(.timeLimit(.minutes(12))) struct ExportStageTests {
     static func frames(of file: URL) throws -> Int {
@@ -73,7 +74,18 @@ import Testing
         _ = try workers(f, extra: ["HEATERS_FAILPOINT": "export-stored"])
         #expect(try f.state(of: clips[2].id) == "exporting")
         #expect(FileManager.default.fileExists(atPath: storage.appendingPathComponent("clips/\(clips[2].id)/default.mp4").path))
+        // The restarted worker exports it, then is killed after storing the stills, before the
+        // commit that records them: the stills are there, unrecorded, and the clip is keyframing.
+        _ = try workers(f, extra: ["HEATERS_FAILPOINT": "keyframes-stored"])
+        #expect(try f.state(of: clips[2].id) == "keyframing")
+        let stillsFolder = storage.appendingPathComponent("clips/\(clips[2].id)/keyframes")
+        #expect(Self.objects(under: stillsFolder) == ["multi-25pct.jpg", "multi-50pct.jpg", "multi-75pct.jpg"])
+        #expect(try f.count("SELECT count(*)::int AS n FROM clip_artifacts WHERE clip_id = $1", [clips[2].id]) == 0)
         #expect(try workers(f) == 0)
+        #expect(Self.objects(under: stillsFolder) == ["multi-25pct.jpg", "multi-50pct.jpg", "multi-75pct.jpg"],
+                "the retry replaced the same three objects")
+        #expect(try f.count("SELECT count(*)::int AS n FROM clip_artifacts WHERE clip_id = $1", [clips[2].id]) == 3)
+        #expect(try f.count("SELECT count(*)::int AS n FROM embeddings WHERE clip_id = $1", [clips[2].id]) == 1)
         #expect(try f.state(of: clips[2].id) == "embedded")
         let files = try FileManager.default.contentsOfDirectory(atPath: storage.appendingPathComponent("clips/\(clips[2].id)").path)
         #expect(files.sorted() == ["default.mp4", "keyframes"], "one output, no orphan: \(files)")
