@@ -89,7 +89,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: ["Domain", "Support", "Config", "Storage", "Media", "Vision", "Database", "Queue", "Pipeline",
                            "TUI", "App", "CChafa", "CCurl", "CFFmpeg", "COpenCVShim"],
-            exclude: ["Fixtures/graphics-terminal.py", "Fixtures/read-timeline.py"],
+            exclude: ["Fixtures/graphics-terminal.py", "Fixtures/read-timeline.py", "Fixtures/read-scene-csv.py"],
             swiftSettings: strict
         ),
     ],

@@ -36,8 +36,14 @@ public enum TimelineText {
     }
 
     /// One line of text: control characters (newlines included) become spaces, for line-based
-    /// formats (EDL comments, CSV cells are quoted separately).
+    /// formats (EDL comments, CSV cells are quoted separately). That includes the C1 controls
+    /// and U+2028/U+2029: Python's `str.splitlines`, which OTIO's EDL reader uses, also ends a
+    /// line at U+0085 (NEL), U+2028 and U+2029.
     public static func oneLine(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+        String(String.UnicodeScalarView(text.unicodeScalars.map { isLineBreakingOrControl($0) ? " " : $0 }))
+    }
+
+    private static func isLineBreakingOrControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 }
