@@ -30,6 +30,13 @@ enum StationFixtures {
         text.flatMap { reducer.reduce(&state, .key(.character($0))) }
     }
 
+    /// Types `:text` and enter on the command line; the effects of the enter.
+    static func command(_ text: String, _ reducer: StationReducer, _ state: inout StationState) -> [StationEffect] {
+        _ = keys(":", reducer, &state)
+        _ = keys(text, reducer, &state)
+        return reducer.reduce(&state, .key(.enter))
+    }
+
     static func decisions(_ effects: [StationEffect]) -> [(UUID, [ReviewDecision], [Int64: Int])] {
         effects.compactMap { if case .decide(let id, let d, let seen) = $0 { (id, d, seen) } else { nil } }
     }

@@ -161,11 +161,7 @@ import Testing
 
     @Test func theCommandLine() {
         var (reducer, state) = F.loaded()
-        func command(_ text: String) -> [StationEffect] {
-            _ = F.keys(":", reducer, &state)
-            _ = F.keys(text, reducer, &state)
-            return reducer.reduce(&state, .key(.enter))
-        }
+        func command(_ text: String) -> [StationEffect] { F.command(text, reducer, &state) }
         #expect(command("goto 42") == [.jump(clip: 42, source: nil, frame: nil)])
         _ = command("frame 57")
         #expect(state.frame == 57)
@@ -179,6 +175,25 @@ import Testing
         _ = command("bogus")
         #expect(state.message?.text.contains("unknown command :bogus") == true)
         #expect(StationReducer.seconds("1:23.48") == 83.48 && StationReducer.seconds("x") == nil)
+    }
+
+    @Test func timelineWritesTheCurrentSourceInTheFormatAskedOrItsExtension() {
+        var (reducer, state) = F.loaded()
+        func command(_ text: String) -> [StationEffect] { F.command(text, reducer, &state) }
+        #expect(command("timeline otio cut.otio") == [.writeTimeline(.init(sourceID: 7, format: .otio, selection: .approved, path: "cut.otio"))])
+        #expect(state.message?.text.contains("writing source 7") == true)
+        #expect(command("timeline /tmp/a b.edl") == [], "one file path, no spaces")
+        #expect(state.message?.kind == .error)
+        #expect(command("timeline reel.edl") == [.writeTimeline(.init(sourceID: 7, format: .edl, selection: .approved, path: "reel.edl"))])
+        #expect(command("timeline fcp7 reel.xml decided")
+                == [.writeTimeline(.init(sourceID: 7, format: .fcp7, selection: .decided, path: "reel.xml"))])
+        #expect(command("timeline reel.xml all") == [.writeTimeline(.init(sourceID: 7, format: .fcp7, selection: .all, path: "reel.xml"))])
+        #expect(command("timeline notes.txt") == [])
+        #expect(state.message?.text.contains("say the format") == true)
+        _ = reducer.reduce(&state, .timelineWritten(.init(paths: ["/home/r/cut.otio"], clipCount: 12)))
+        #expect(state.message?.text == "wrote 12 clips to /home/r/cut.otio")
+        _ = reducer.reduce(&state, .backendFailed("source 7: nothing to put on the timeline", connectionLost: false))
+        #expect(state.message?.kind == .error && state.message?.text.contains("nothing to put") == true)
     }
 
     @Test func quittingSavesWhereTheReviewerWas() {

@@ -161,6 +161,13 @@ final class DatabaseReviewBackend: ReviewBackend {
         })
     }
 
+    func writeTimeline(_ request: TimelineFileRequest) throws -> TimelineFileWritten {
+        let rendered = try TimelineAssembly.render(
+            TimelineRequest(sourceID: request.sourceID, format: request.format, selection: request.selection), db: connection, storage: storage)
+        let paths = try TimelineFiles.write(rendered.documents, to: URL(fileURLWithPath: request.path).path)
+        return TimelineFileWritten(paths: paths, clipCount: rendered.clipCount)
+    }
+
     private func proxyDescriptor(_ entry: QueueEntry) throws -> [Float] {
         let source = try frames(source: entry.sourceID)
         let width = 320

@@ -13,9 +13,18 @@ public struct PreprocessResult: Sendable {
     public var proxyHeight: Int
     /// Whether the gold master carries a FLAC copy of the source's audio.
     public var hasAudio: Bool
+    /// The source's start timecode as it declares it (its first frame's), also written into
+    /// the gold master's video stream; nil when the source has none.
+    public var startTimecode: String?
+    /// Source frames dropped or repeated to fit the constant grid: 0 when the source's frames
+    /// are the outputs' one to one (a constant-rate source); otherwise its frame n is not the
+    /// gold master's frame n, and it is variable-rate whatever its container declares.
+    public var retimedFrames: Int
 
     public init(frameCount: Int, frameRate: Rational, width: Int, height: Int,
-                proxyWidth: Int, proxyHeight: Int, hasAudio: Bool) {
+                proxyWidth: Int, proxyHeight: Int, hasAudio: Bool, startTimecode: String? = nil, retimedFrames: Int = 0) {
+        self.startTimecode = startTimecode
+        self.retimedFrames = retimedFrames
         self.frameCount = frameCount
         self.frameRate = frameRate
         self.width = width
@@ -86,6 +95,8 @@ public enum Preprocessor {
         let gold = try OutputFile(path: goldMaster, format: "matroska")
         let goldVideo = try MediaEncoder.ffv1(source, frameRate: frameRate, globalHeader: gold.wantsGlobalHeader)
         let goldVideoStream = try gold.addStream(for: goldVideo)
+        let startTimecode = input.startTimecode(videoStream: videoIndex)
+        if let startTimecode { gold.setTag(stream: goldVideoStream, "timecode", startTimecode) }
         var goldAudio: (encoder: MediaEncoder, stream: Int32, converter: AudioConverter)?
         if let audioDecoder {
             let encoder = try MediaEncoder.flac(audioDecoder.audioFormat, layoutFrom: audioDecoder,
@@ -115,6 +126,7 @@ public enum Preprocessor {
 
         let timeBase = input.timeBase(stream: videoIndex).doubleValue
         var grid = ConstantRateGrid(framesPerSecond: frameRate.doubleValue)
+        var retimed = 0
         var written: Int64 = 0
         let expectedFrames = (input.durationSeconds(stream: videoIndex) ?? 0) * frameRate.doubleValue
         var lastReported = -1.0
@@ -151,8 +163,10 @@ public enum Preprocessor {
                 let seconds = decoded.bestEffortTimestamp.map { Double($0) * timeBase }
                 switch grid.place(seconds) {
                 case .drop:
+                    retimed += 1
                     continue
                 case .emit(let repeats):
+                    retimed += repeats
                     for _ in 0..<repeats { try emit(hasPrevious ? previous : decoded) }
                     try emit(decoded)
                     try previous.reference(decoded)
@@ -238,7 +252,8 @@ public enum Preprocessor {
         return PreprocessResult(frameCount: Int(written), frameRate: frameRate,
                                 width: Int(source.width), height: Int(source.height),
                                 proxyWidth: proxySize.width, proxyHeight: proxySize.height,
-                                hasAudio: goldAudio != nil)
+                                hasAudio: goldAudio != nil, startTimecode: startTimecode,
+                                retimedFrames: retimed)
     }
 
     /// The constant output rate: the stream's average rate (its real rate for constant-rate

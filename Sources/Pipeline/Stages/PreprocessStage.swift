@@ -48,7 +48,9 @@ enum PreprocessStage {
         context.progress(0.98)
         try SourceVideoQueries.recordPreprocessed(services.database, id: id, gold: goldKey.value, proxy: proxyKey.value,
                                                   index: indexKey.value,
-                                                  frameCount: result.frameCount, fps: result.frameRate.doubleValue)
+                                                  frameCount: result.frameCount,
+                                                  frameRate: (Int(result.frameRate.numerator), Int(result.frameRate.denominator)),
+                                                  startTimecode: result.startTimecode, retimed: result.retimedFrames > 0)
         return StageResult(json: "{\"frames\": \(result.frameCount), \"proxy\": \"\(result.proxyWidth)x\(result.proxyHeight)\"}")
     }
 

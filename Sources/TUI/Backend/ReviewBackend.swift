@@ -40,11 +40,42 @@ public protocol ReviewBackend: Sendable {
     /// message a reviewer can act on when the clip cannot be compared yet.
     func similar(to clip: Int64, limit: Int) throws -> SimilarClips
 
+    /// `:timeline`: writes a source's reviewed cut as an editor's timeline file. Throws with a
+    /// message a reviewer can act on (no clips approved yet, an unwritable path).
+    func writeTimeline(_ request: TimelineFileRequest) throws -> TimelineFileWritten
+
     /// The frames of a source's proxy (opened once per source, kept).
     func frames(source: Int64) throws -> FrameSource
 
     /// True when `error` means the database is unreachable (the station then waits and retries).
     func isConnectionLoss(_ error: any Error) -> Bool
+}
+
+/// What `:timeline` asks for: one source's clips in a format, written to a path (relative to
+/// the station's working folder).
+public struct TimelineFileRequest: Sendable, Equatable {
+    public var sourceID: Int64
+    public var format: TimelineFormat
+    public var selection: TimelineSelection
+    public var path: String
+
+    public init(sourceID: Int64, format: TimelineFormat, selection: TimelineSelection, path: String) {
+        self.sourceID = sourceID
+        self.format = format
+        self.selection = selection
+        self.path = path
+    }
+}
+
+/// The answer to `:timeline`: the files written and how many clips they hold.
+public struct TimelineFileWritten: Sendable, Equatable {
+    public var paths: [String]
+    public var clipCount: Int
+
+    public init(paths: [String], clipCount: Int) {
+        self.paths = paths
+        self.clipCount = clipCount
+    }
 }
 
 /// The answer to `f`: the clips nearest to one clip under a model.

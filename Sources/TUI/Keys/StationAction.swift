@@ -58,7 +58,7 @@ public enum StationAction: String, CaseIterable, Sendable {
         case .cutView: "judge the cuts: the clip before's last frame beside this one's first, and so on"
         case .similar: "the clips most like this one (j/k, enter opens one, f closes)"
         case .help: "this help"
-        case .commandLine: "command line (:goto ID, :frame F, :time T, :source ID, :tag T, :theme NAME, :q)"
+        case .commandLine: "command line (:goto ID, :frame F, :time T, :source ID, :tag T, :timeline FMT FILE, :theme NAME, :q)"
         case .quit: "quit"
         }
     }

@@ -75,6 +75,8 @@ final class EffectRunner: @unchecked Sendable {
                 events.post(.pipeline(try backend.pipeline()))
             case .loadSimilar(let clip):
                 events.post(.similar(try backend.similar(to: clip, limit: 20)))
+            case .writeTimeline(let request):
+                events.post(.timelineWritten(try backend.writeTimeline(request)))
             case .jump(let clip, let source, let frame):
                 let entry = try backend.locate(clip: clip, source: source, frame: frame)
                 if let entry, entry.state == .pendingReview {

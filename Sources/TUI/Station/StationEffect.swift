@@ -20,6 +20,8 @@ public enum StationEffect: Sendable, Equatable {
     case saveBookmark(clip: Int64, frame: Int)
     /// The clips most like this one (`f`).
     case loadSimilar(Int64)
+    /// `:timeline`: write the source's cut for an editor.
+    case writeTimeline(TimelineFileRequest)
     case setTheme(String)
     case quit
 }

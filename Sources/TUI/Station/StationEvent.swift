@@ -23,6 +23,7 @@ public enum StationEvent: Sendable, Equatable {
     /// A jump (bookmark, `:goto`, `:frame`) found its clip: select it at `frame`.
     case jumpTarget(QueueEntry?, frame: Int?, reason: String)
     case similar(SimilarClips)
+    case timelineWritten(TimelineFileWritten)
     case backendFailed(String, connectionLost: Bool)
     case backendRecovered
     /// The station is asked to stop (SIGTERM, SIGHUP).

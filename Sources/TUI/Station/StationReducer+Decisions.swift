@@ -111,6 +111,8 @@ extension StationReducer {
             return setFilter(QueueFilter(sourceID: id, tag: state.filter.tag), &state)
         case "tag":
             return setFilter(QueueFilter(sourceID: state.filter.sourceID, tag: argument.isEmpty ? nil : argument), &state)
+        case "timeline":
+            return timeline(Array(words.dropFirst()), &state)
         case "theme":
             guard !argument.isEmpty else { complain(":theme takes a theme name (default, light, high-contrast)", &state); return [] }
             return [.setTheme(argument)]
@@ -118,6 +120,37 @@ extension StationReducer {
             complain("unknown command :\(command) (? lists them)", &state)
             return []
         }
+    }
+
+    /// `:timeline [FORMAT] FILE [approved|decided|all]`: the current clip's source (or the
+    /// filtered one) as an editor's timeline; the format from the file's extension when not given.
+    private func timeline(_ arguments: [String], _ state: inout StationState) -> [StationEffect] {
+        var rest = arguments
+        var format = rest.first.flatMap(TimelineFormat.init(rawValue:))
+        if format != nil { rest.removeFirst() }
+        var selection = TimelineSelection.approved
+        if let last = rest.last, rest.count > 1, let chosen = TimelineSelection(rawValue: last) {
+            selection = chosen
+            rest.removeLast()
+        }
+        guard rest.count == 1, let path = rest.first else {
+            complain(":timeline takes [otio|edl|fcpxml|fcp7|csv] FILE [approved|decided|all]", &state)
+            return []
+        }
+        if format == nil {
+            let ext = path.split(separator: ".").count > 1 ? String(path.split(separator: ".").last!).lowercased() : ""
+            format = TimelineFormat.allCases.first { $0.fileExtension == ext || $0.rawValue == ext }
+        }
+        guard let format else {
+            complain(":timeline: say the format (otio, edl, fcpxml, fcp7, csv) or give the file one of their extensions", &state)
+            return []
+        }
+        guard let source = state.current?.sourceID ?? state.filter.sourceID else {
+            complain(":timeline writes the current clip's source: open a clip first (or :source ID)", &state)
+            return []
+        }
+        note("writing source \(source)'s timeline…", &state)
+        return [.writeTimeline(TimelineFileRequest(sourceID: source, format: format, selection: selection, path: path))]
     }
 
     /// `:frame` and `:time`: within the current clip, or the clip of this source holding it.

@@ -118,6 +118,10 @@ public struct StationReducer: Sendable {
             state.mode = .similar
             return pictures(&state)
 
+        case .timelineWritten(let written):
+            note("wrote \(written.clipCount) clip\(written.clipCount == 1 ? "" : "s") to \(written.paths.joined(separator: ", "))", &state)
+            return []
+
         case .backendFailed(let message, let connectionLost):
             if connectionLost {
                 if !state.databaseLost { complain("the database is unreachable; reconnecting (decisions wait until it is back)", &state) }

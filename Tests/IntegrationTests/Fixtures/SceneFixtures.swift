@@ -29,6 +29,25 @@ enum SceneFixtures {
         return output
     }
 
+    /// Three 2-second shots at `rate` ("30000/1001"), 320×180, joined by hard cuts, in MP4; with
+    /// a 440 Hz tone when `audio`, and a start timecode (a tmcd track) when `timecode` is given.
+    @discardableResult
+    static func timelineSource(at output: URL, rate: String, timecode: String?, audio: Bool) throws -> URL {
+        var arguments: [String] = []
+        let chosen = [shots[0], shots[2], shots[4]].map {
+            $0.replacingOccurrences(of: "rate=25", with: "rate=\(rate)").replacingOccurrences(of: "640x360", with: "320x180")
+        }
+        for shot in chosen { arguments += ["-f", "lavfi", "-t", "2", "-i", shot] }
+        if audio { arguments += ["-f", "lavfi", "-t", "6", "-i", "sine=frequency=440:sample_rate=48000"] }
+        let inputs = (0..<3).map { "[\($0):v]format=yuv420p,setsar=1[s\($0)]" }.joined(separator: ";")
+        arguments += ["-filter_complex", "\(inputs);[s0][s1][s2]concat=n=3:v=1:a=0[v]", "-map", "[v]",
+                      "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p"]
+        if audio { arguments += ["-map", "3:a", "-c:a", "aac", "-shortest"] }
+        if let timecode { arguments += ["-timecode", timecode] }
+        try VideoFixtures.run(arguments + [output.path])
+        return output
+    }
+
     /// Four 2-second shots joined by hard cuts (frames 50, 100, 150): testsrc2, mandelbrot, life,
     /// and testsrc2 again as a near-duplicate — its first two seconds encoded apart at low
     /// quality (CRF 38), zoomed in by 8 % (cropped and scaled back), then encoded with the rest.

@@ -26,6 +26,7 @@ import Testing
         #expect(try VideoProbe.countDecodedFrames(path: gold.path) == sourceFrames)
         #expect(try VideoProbe.countDecodedFrames(path: proxy.path) == sourceFrames)
         #expect(result.frameRate.isEquivalent(to: Rational(25, 1)))
+        #expect(result.retimedFrames == 0 && result.startTimecode == nil, "a constant-rate source maps one to one")
         #expect(result.width == 640 && result.height == 480)
         #expect(result.proxyHeight == 360 && result.proxyWidth == 480)
         #expect(!result.hasAudio)
@@ -161,6 +162,7 @@ import Testing
         // 48 frames with every fifth missing, over 2 s at 30 fps: the gaps are filled.
         #expect(result.frameRate == Rational(30, 1))
         #expect(result.frameCount == 60)
+        #expect(result.retimedFrames == 12, "the 12 missing frames were filled by repeats")
         let goldFrames = try VideoProbe.countDecodedFrames(path: gold.path)
         #expect(goldFrames == result.frameCount)
         #expect(try VideoProbe.countDecodedFrames(path: proxy.path) == goldFrames)

@@ -20,5 +20,6 @@ public struct Migration: Sendable {
         Migration0011Archive.migration,
         Migration0012NearestClips.migration,
         Migration0013HNSWBuildQuality.migration,
+        Migration0014SourceTimecode.migration,
     ]
 }

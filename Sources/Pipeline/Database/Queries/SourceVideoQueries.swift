@@ -103,12 +103,19 @@ extension SourceVideoQueries {
 
     /// Records the preprocess outputs; the stage's success then moves the state, which the
     /// schema only allows once these are set.
+    /// `frameRate` is the grid's exact ratio; `startTimecode` is stored only when it has the
+    /// form the schema accepts (a malformed tag is dropped, not an error); `retimed` (frames
+    /// dropped or repeated onto the grid) marks the source variable-rate whatever its probe said.
     public static func recordPreprocessed(_ db: PostgresConnection, id: Int64, gold: String, proxy: String,
-                                          index: String, frameCount: Int, fps: Double) throws {
+                                          index: String, frameCount: Int, frameRate: (numerator: Int, denominator: Int),
+                                          startTimecode: String?, retimed: Bool) throws {
         try db.execute("""
-            UPDATE source_videos SET gold_master_key = $2, proxy_key = $3, frame_index_key = $4, frame_count = $5, fps = $6
+            UPDATE source_videos SET gold_master_key = $2, proxy_key = $3, frame_index_key = $4, frame_count = $5,
+                   fps = $6::float8 / $7::float8, frame_rate_numerator = $6, frame_rate_denominator = $7,
+                   start_timecode = CASE WHEN $8 ~ '^[0-9]{2,3}:[0-5][0-9]:[0-5][0-9][:;.][0-9]{2,3}$' THEN $8 END,
+                   variable_frame_rate = coalesce(variable_frame_rate, false) OR $9
             WHERE id = $1
-            """, [id, gold, proxy, index, frameCount, fps])
+            """, [id, gold, proxy, index, frameCount, frameRate.numerator, frameRate.denominator, startTimecode, retimed])
     }
 }
 

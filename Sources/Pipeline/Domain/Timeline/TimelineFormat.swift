@@ -21,3 +21,17 @@ public enum TimelineFormat: String, Sendable, CaseIterable {
         }
     }
 }
+
+extension TimelineFormat {
+    /// The timeline in this format: one document per file (several only for an EDL past its
+    /// 999-event limit).
+    public func render(_ timeline: Timeline) -> [String] {
+        switch self {
+        case .otio: [OTIOWriter.render(timeline)]
+        case .edl: EDLWriter.render(timeline)
+        case .fcpxml: [FCPXMLWriter.render(timeline)]
+        case .fcp7: [FCP7XMLWriter.render(timeline)]
+        case .csv: [SceneListCSVWriter.render(timeline)]
+        }
+    }
+}

@@ -75,6 +75,23 @@ final class InputFile {
         return Double(duration) / Double(AV_TIME_BASE)
     }
 
+    /// The start timecode the file declares ("01:00:00:00", "00:59:59;29"): the video stream's
+    /// `timecode` tag (MOV/MP4 copy it there from their tmcd track), else the container's (MXF,
+    /// Matroska), else any stream's (a tmcd data stream). nil when none has one.
+    func startTimecode(videoStream index: Int32) -> String? {
+        func tag(_ dictionary: OpaquePointer?) -> String? {
+            guard let dictionary, let entry = av_dict_get(dictionary, "timecode", nil, 0), let value = entry.pointee.value else { return nil }
+            let text = String(cString: value).filter { $0 != " " }
+            return text.isEmpty ? nil : text
+        }
+        if let own = tag(pointer.pointee.streams[Int(index)]!.pointee.metadata) { return own }
+        if let container = tag(pointer.pointee.metadata) { return container }
+        for other in 0..<Int(pointer.pointee.nb_streams) {
+            if let found = tag(pointer.pointee.streams[other]!.pointee.metadata) { return found }
+        }
+        return nil
+    }
+
     /// The stream's first presentation time in seconds, if declared.
     func startSeconds(stream index: Int32) -> Double? {
         let stream = pointer.pointee.streams[Int(index)]!.pointee

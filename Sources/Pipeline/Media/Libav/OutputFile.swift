@@ -49,6 +49,11 @@ final class OutputFile {
         return stream.pointee.index
     }
 
+    /// Sets a metadata tag of stream `index` (written with the header).
+    func setTag(stream index: Int32, _ key: String, _ value: String) {
+        av_dict_set(&pointer.pointee.streams[Int(index)]!.pointee.metadata, key, value, 0)
+    }
+
     /// Adds a stream that carries stream `index` of `input` unchanged (no re-encoding), with
     /// its side data (the display matrix, so rotation survives); throws when this container
     /// cannot hold the codec. Returns the new stream's index.
