@@ -1,4 +1,5 @@
 @testable import Database
+import Domain
 import Foundation
 import Testing
 
@@ -91,6 +92,19 @@ import Testing
         #expect(files.sorted() == ["default.mp4", "keyframes"], "one output, no orphan: \(files)")
         #expect(try f.count("SELECT count(*)::int AS n FROM jobs WHERE stage = 'export' AND subject_id = $1 AND state = 'completed'",
                             [clips[2].id]) == 1)
+
+        // The exported files as an editor's timeline: each clip its own file from its first frame.
+        let source: Int64 = try #require(try f.db.query("SELECT source_video_id FROM clips WHERE id = $1", [clips[0].id]).first)
+            .decode("source_video_id")
+        let reel = f.dir.appendingPathComponent("exported.otio")
+        let timeline = try HeatersCLI.run(["timeline", String(source), "--media", "exported", "-o", reel.path], dataDirectory: f.dir)
+        #expect(timeline.status == 0, "\(timeline.output)")
+        let read = try TimelineTests.read("otio", reel, rate: FrameRate(numerator: 25, denominator: 1)!)
+        let items = try #require(read.tracks.first { $0.kind == "Video" }).items
+        #expect(items.map(\.start) == [0, 0, 0] && items.map(\.duration) == clips.prefix(3).map { $0.end - $0.start })
+        #expect(items.map(\.target_url) == clips.prefix(3).map {
+            "file://" + storage.appendingPathComponent("clips/\($0.id)/default.mp4").standardizedFileURL.path
+        })
 
         // A profile that does not exist: that clip's export fails with the reason; nothing else changes.
         try approve(f, clips[3].id)

@@ -187,4 +187,36 @@ import Testing
         let nowhere = try timeline(f, [String(pal), "-o", "/nonexistent-folder/cut.otio"])
         #expect(nowhere.status != 0 && nowhere.stderr.contains("cannot write /nonexistent-folder/cut.otio"), "\(nowhere.output)")
     }
+
+    /// A cut of 1000 clips is past the EDL's 999 events: refused on standard output, written as
+    /// two EDLs with -o, each read back by the CMX 3600 reader. (Rows made by SQL: no video needed.)
+    @Test func aCutPastTheEDLLimitIsSplitIntoFilesAndRefusedOnStandardOutput() async throws {
+        let q = try await QueueFixture("timeline-edl")
+        defer { q.cleanUp() }
+        let source: Int64 = try q.db.query("""
+            INSERT INTO source_videos (title, source_uri, state, frame_count, fps, frame_rate_numerator, frame_rate_denominator,
+                                       gold_master_key, proxy_key, has_audio, variable_frame_rate)
+            VALUES ('long', '/videos/long.mp4', 'scenes_detected', 30000, 30000.0 / 1001, 30000, 1001,
+                    'sources/1/gold.mkv', 'sources/1/proxy.mp4', false, false) RETURNING id
+            """).first!.decode("id")
+        try q.db.execute("""
+            INSERT INTO clips (source_video_id, start_frame, end_frame, start_seconds, end_seconds, state, reviewed_at, reviewed_by)
+            SELECT $1, n * 30, n * 30 + 30, n * 30 * 1001 / 30000.0, (n * 30 + 30) * 1001 / 30000.0, 'review_approved', now(), 'alice'
+            FROM generate_series(0, 999) n
+            """, [source])
+        let refused = try HeatersCLI.run(["timeline", String(source), "--format", "edl"], dataDirectory: q.dir)
+        #expect(refused.status != 0 && refused.stderr.contains("1000 clips make 2 EDLs") && refused.stdout.isEmpty, "\(refused.output)")
+        let out = q.dir.appendingPathComponent("long.edl")
+        let written = try HeatersCLI.run(["timeline", String(source), "--format", "edl", "-o", out.path, "--json"], dataDirectory: q.dir)
+        #expect(written.status == 0, "\(written.output)")
+        let parts = ["long-part1.edl", "long-part2.edl"].map { q.dir.appendingPathComponent($0) }
+        #expect(written.stdout.contains(parts[1].path) && written.stdout.contains("\"clips\" : 1000"), "\(written.stdout)")
+        let rate = FrameRate(numerator: 30000, denominator: 1001)!
+        let first = try #require(try Self.read("edl", parts[0], rate: rate).tracks.first { $0.kind == "Video" })
+        let second = try #require(try Self.read("edl", parts[1], rate: rate).tracks.first { $0.kind == "Video" })
+        let firstClips = first.items.filter { $0.type == "clip" }
+        #expect(firstClips.count == 999 && firstClips.map(\.start) == (0..<999).map { $0 * 30 })
+        #expect(second.items.filter { $0.type == "clip" }.map(\.start) == [999 * 30])
+        #expect(try String(contentsOf: parts[1], encoding: .utf8).contains("(part 2 of 2)"))
+    }
 }
