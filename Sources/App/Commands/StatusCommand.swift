@@ -20,7 +20,8 @@ struct StatusCommand: AsyncParsableCommand {
 
             --json prints one JSON object: sourceVideos, clips and jobs each hold total and \
             byState (every state, zeros included); jobs also holds byStage; failed holds \
-            sourceVideos, clips and jobs.
+            sourceVideos, clips and jobs; recovering lists live jobs retried after their worker \
+            was lost (losses, maxLosses, retriesAt).
             """)
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print one JSON object instead of text.") var json = false
@@ -42,6 +43,14 @@ struct StatusCommand: AsyncParsableCommand {
         }
         var lines = CommandOutput.table(rows, rightAligned: [1])
         lines += reviewLines(status.review)
+        if !status.recovering.isEmpty {
+            lines.append("")
+            lines.append("retried after their worker was lost (crashed or killed; losses spend no attempts):")
+            lines += CommandOutput.table(status.recovering.map { job in
+                ["\(job.id)", job.stage, "subject \(job.subjectID)", "lost \(job.losses) of \(job.maxLosses)",
+                 job.retriesAt.map { "again at \(CommandOutput.time($0))" } ?? "running again"]
+            }, rightAligned: [0], indent: "  ")
+        }
         lines.append("")
         let failed = status.failed
         if failed.isEmpty {

@@ -81,7 +81,9 @@ public struct JobRunner: Sendable {
             let rescued = try JobQueue.rescueExpired(tx)
             for job in rescued where job.discarded {
                 try handler.subjects.fail(stage: job.stage, subjectID: job.subjectID,
-                                          message: "the worker running it was lost on every attempt", on: tx)
+                                          message: "the worker running it was lost \(job.losses) times (crashed or killed "
+                                            + "each time): if the input crashes every worker, look at it; heaters retry brings it back",
+                                          on: tx)
             }
             return rescued
         }

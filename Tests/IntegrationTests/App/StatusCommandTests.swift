@@ -181,15 +181,20 @@ import Testing
         #expect(job.lastError == "HTTP Error 403: Forbidden (second)", "the last error is attempt 2's")
         #expect(job.lastErrorAttempt == 2)
 
+        // A job whose worker was lost twice is listed as being retried on its losses budget.
+        try db.execute("UPDATE jobs SET losses = 2, scheduled_at = now() + interval '4 seconds', state = 'retryable' WHERE id = $1",
+                       [available])
         let text = try HeatersCLI.run(["status"], dataDirectory: dir)
         #expect(text.status == 0, "\(text.output)")
-        for expected in ["source videos  2  new 1 · download_failed 1", "jobs           4",
+        for expected in ["retried after their worker was lost", "\(available)  export  subject \(failedClip)  lost 2 of 10  again at",
+                         "source videos  2  new 1 · download_failed 1", "jobs           4",
                          "failed source videos (1)", "Broken link", "yt-dlp: HTTP Error 403: Forbidden",
                          "failed clips (1)", "encoder refused the frame size",
                          "discarded jobs (1)", "HTTP Error 403: Forbidden (second)"] {
             #expect(text.stdout.contains(expected), "missing \"\(expected)\" in:\n\(text.stdout)")
         }
         #expect(!text.stdout.contains("(first)"))
+        try db.execute("UPDATE jobs SET losses = 0, scheduled_at = now(), state = 'available' WHERE id = $1", [available])
 
         // heaters jobs: filters, newest first, the limit and the total beyond it.
         let failedJobs = try Self.json(Listing.self, ["jobs", "--state", "discarded", "--json"], dir: dir)

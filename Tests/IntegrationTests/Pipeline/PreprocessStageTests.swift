@@ -41,13 +41,18 @@ import Testing
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: scratch.path)) ?? []).isEmpty)
     }
 
-    @Test func aKillDuringPreprocessLeavesNoPartialOutputAndARestartFinishes() async throws {
-        let queue = try await QueueFixture("preprocess-kill")
-        defer { queue.cleanUp() }
+    /// 12 s of 720p (360 frames): a preprocess pass long enough to be killed in the middle.
+    static func submitLongSource(_ queue: QueueFixture) throws {
         let source = queue.dir.appendingPathComponent("long.mp4")
         try VideoFixtures.run(["-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-t", "12", "-c:v", "libx264",
                                "-preset", "ultrafast", "-pix_fmt", "yuv420p", source.path])
         #expect(try HeatersCLI.run(["submit", source.path], dataDirectory: queue.dir).status == 0)
+    }
+
+    @Test func aKillDuringPreprocessLeavesNoPartialOutputAndARestartFinishes() async throws {
+        let queue = try await QueueFixture("preprocess-kill")
+        defer { queue.cleanUp() }
+        try Self.submitLongSource(queue)
         let doomed = try HeatersCLI.launch(["--headless", "--queues", "io=1,media=1,default=0", "--lease-seconds", "5"],
                                            dataDirectory: queue.dir)
         // Killed in the middle of the pass: progress is past 10 % but the stage has not finished.
@@ -75,5 +80,37 @@ import Testing
         // The dead run's scratch folder (its partial outputs) was swept at the restart.
         let scratch = queue.dir.appendingPathComponent("tmp")
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: scratch.path)) ?? []).isEmpty)
+    }
+
+    /// A crash loop is not the source's fault: a worker killed four times during the same
+    /// preprocess (more than the stage's three failure attempts) leaves the job retrying on its
+    /// losses budget, shown by `heaters status`, and the next worker finishes it.
+    @Test func aWorkerKilledAgainAndAgainDuringPreprocessStillFinishesTheSource() async throws {
+        let queue = try await QueueFixture("preprocess-crash-loop")
+        defer { queue.cleanUp() }
+        try Self.submitLongSource(queue)
+        let workers = ["--headless", "--queues", "io=1,media=1,default=0", "--lease-seconds", "3"]
+        for kill in 1...4 {
+            let doomed = try HeatersCLI.launch(workers, dataDirectory: queue.dir)
+            #expect(try queue.waitUntil("""
+                SELECT count(*)::int AS n FROM jobs WHERE stage = 'preprocess' AND state = 'running' AND progress > 0.05
+                  AND attempt = \(kill)
+                """, equals: 1, timeout: 120), "attempt \(kill) running")
+            Foundation.kill(doomed.processIdentifier, SIGKILL)
+            doomed.waitUntilExit()
+        }
+        let status = try HeatersCLI.run(["status"], dataDirectory: queue.dir)
+        #expect(status.stdout.contains("retried after their worker was lost"), "\(status.output)")
+        let rescuer = try HeatersCLI.launch(workers + ["--until-idle"], dataDirectory: queue.dir)
+        #expect(queue.waitForExit(rescuer, timeout: 240) == 0)
+        let row = try #require(try queue.db.query("SELECT state, error_message FROM source_videos").first)
+        let error: String? = try row.decodeIfPresent("error_message")
+        #expect(try row.decode("state", as: String.self) == "scenes_detected", "\(error ?? "")")
+        let outcomes = try queue.db.query("""
+            SELECT a.outcome FROM job_attempts a JOIN jobs j ON j.id = a.job_id WHERE j.stage = 'preprocess' ORDER BY a.id
+            """).map { try $0.decode("outcome", as: String.self) }
+        #expect(outcomes == ["lost", "lost", "lost", "lost", "completed"])
+        let job = try #require(try queue.db.query("SELECT losses, max_attempts FROM jobs WHERE stage = 'preprocess'").first)
+        #expect(try job.decode("losses", as: Int.self) == 4 && job.decode("max_attempts", as: Int.self) == 3 + 4)
     }
 }

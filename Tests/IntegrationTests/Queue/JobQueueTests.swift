@@ -28,6 +28,7 @@ import Testing
         let job = try #require(try slow.claim(db, queue: "q", stages: ["noop"]).first)
         usleep(300_000)
         #expect(try JobQueue.rescueExpired(db).map(\.id) == [job.id])
+        try db.execute("UPDATE jobs SET scheduled_at = now() WHERE id = $1", [job.id])  // the loss's backoff, skipped
         let fast = JobQueue(worker: "host/2/fast")
         let again = try #require(try fast.claim(db, queue: "q", stages: ["noop"]).first)
         #expect(again.attempt == 2)
@@ -37,6 +38,45 @@ import Testing
         let outcomes = try db.query("SELECT outcome FROM job_attempts WHERE job_id = $1 ORDER BY attempt", [job.id])
             .map { try $0.decode("outcome", as: String.self) }
         #expect(outcomes == ["lost", "completed"])
+    }
+
+    /// A lost worker is not the job's fault: losses spend their own budget of 10, each retried
+    /// after a growing wait (2, 4, … 60 s), and leave the failure attempts whole.
+    @Test func lossesSpendTheirOwnBudgetWithBackoffNotTheJobsAttempts() async throws {
+        let db = try PostgresConnection(conninfo: try await TestDatabase.fresh())
+        let id = try #require(try JobQueue.enqueue(db, NewJob(stage: "noop", queue: "q", subjectID: 1, maxAttempts: 3)))
+        let dying = JobQueue(worker: "host/1/dying", lease: .milliseconds(50))
+        func loseOnce() throws -> JobQueue.Rescued? {
+            try db.execute("UPDATE jobs SET scheduled_at = now() WHERE id = $1", [id])  // skip the wait
+            _ = try #require(try dying.claim(db, queue: "q", stages: ["noop"]).first)
+            usleep(120_000)
+            return try JobQueue.rescueExpired(db).first
+        }
+        for loss in 1...9 {
+            let rescued = try #require(try loseOnce())
+            #expect(!rescued.discarded && rescued.losses == loss && rescued.maxLosses == 10)
+            let row = try #require(try db.query("""
+                SELECT state, max_attempts, extract(epoch FROM scheduled_at - now())::float8 AS wait FROM jobs WHERE id = $1
+                """, [id]).first)
+            #expect(try row.decode("state", as: String.self) == "retryable", "loss \(loss) of a 3-attempt job")
+            #expect(try row.decode("max_attempts", as: Int.self) == 3 + loss, "no failure attempt spent")
+            let wait: Double = try row.decode("wait")
+            let expected = min(60, pow(2, Double(loss)))
+            #expect(wait > expected - 1.5 && wait <= expected, "loss \(loss): retried after \(wait) s")
+        }
+        // After nine losses the job still has its three failure attempts…
+        try db.execute("UPDATE jobs SET scheduled_at = now() WHERE id = $1", [id])
+        let worker = JobQueue(worker: "host/2/ok")
+        let job = try #require(try worker.claim(db, queue: "q", stages: ["noop"]).first)
+        #expect(job.attempt == 10 && job.maxAttempts == 12)
+        #expect(try worker.fail(db, job, error: "a real failure", random: 0) != .discard)
+        // … and the tenth loss discards it: an input that kills every worker stops there.
+        let tenth = try #require(try loseOnce())
+        #expect(tenth.discarded && tenth.losses == 10)
+        #expect(try db.query("SELECT state FROM jobs WHERE id = $1", [id]).first!.decode("state", as: String.self) == "discarded")
+        // A retry starts the losses afresh.
+        #expect(try JobQueries.retry(db, id: id) != nil)
+        #expect(try db.query("SELECT losses FROM jobs WHERE id = $1", [id]).first!.decode("losses", as: Int.self) == 0)
     }
 
     @Test func pruningRemovesOnlyOldFinishedJobs() async throws {

@@ -21,5 +21,6 @@ public struct Migration: Sendable {
         Migration0012NearestClips.migration,
         Migration0013HNSWBuildQuality.migration,
         Migration0014SourceTimecode.migration,
+        Migration0015JobLosses.migration,
     ]
 }

@@ -54,13 +54,17 @@ public enum JobQueries {
         public var stage: String
         public var subjectType: String
         public var subjectID: Int64
+        /// Losses so far (this one included) and the job's budget of them.
+        public var losses: Int
+        public var maxLosses: Int
     }
 
     public static func rescueExpired(_ db: PostgresConnection) throws -> [Expired] {
         try db.query(JobSQL.rescueExpired).map { row in
             Expired(id: try row.decode("id"), discarded: try row.decode("state", as: String.self) == JobState.discarded.rawValue,
                     stage: try row.decode("stage"), subjectType: try row.decode("subject_type"),
-                    subjectID: try row.decode("subject_id"))
+                    subjectID: try row.decode("subject_id"), losses: try row.decode("losses"),
+                    maxLosses: try row.decode("max_losses"))
         }
     }
 

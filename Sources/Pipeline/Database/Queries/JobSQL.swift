@@ -107,23 +107,29 @@ enum JobSQL {
         RETURNING a.job_id
         """
 
-    /// Running jobs whose lease ran out: their worker died. Retried when attempts are left.
+    /// Running jobs whose lease ran out: their worker died. A loss spends no failure attempt
+    /// (the allowance grows by one, as a release's does) but one of the job's `max_losses`,
+    /// and the retry waits 2, 4, 8 … up to 60 seconds, so a crash loop does not spin; the job
+    /// is discarded only when its losses are used up.
     static let rescueExpired = """
         WITH lost AS (
             UPDATE jobs SET
-                state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'retryable' END,
-                finished_at = CASE WHEN attempt >= max_attempts THEN now() END,
-                scheduled_at = now(), lease_expires_at = NULL,
+                state = CASE WHEN losses + 1 >= max_losses THEN 'discarded' ELSE 'retryable' END,
+                finished_at = CASE WHEN losses + 1 >= max_losses THEN now() END,
+                losses = losses + 1,
+                max_attempts = CASE WHEN losses + 1 >= max_losses THEN max_attempts ELSE max_attempts + 1 END,
+                scheduled_at = now() + make_interval(secs => least(60, power(2, least(losses + 1, 6)))),
+                lease_expires_at = NULL,
                 errors = errors || jsonb_build_array(jsonb_build_object(
-                    'attempt', attempt, 'at', now(), 'worker', attempted_by,
+                    'attempt', attempt, 'at', now(), 'worker', attempted_by, 'loss', losses + 1,
                     'error', 'the worker stopped renewing its lease (it crashed or was killed)'))
             WHERE state = 'running' AND lease_expires_at < now()
-            RETURNING id, attempt, state, stage, subject_type, subject_id
+            RETURNING id, attempt, state, stage, subject_type, subject_id, losses, max_losses
         ), logged AS (
             UPDATE job_attempts a SET outcome = 'lost', finished_at = now()
             FROM lost WHERE a.job_id = lost.id AND a.attempt = lost.attempt AND a.outcome = 'running'
         )
-        SELECT id, state, stage, subject_type, subject_id FROM lost
+        SELECT id, state, stage, subject_type, subject_id, losses, max_losses FROM lost
         """
 
     /// $1 id.
@@ -141,7 +147,7 @@ enum JobSQL {
 
     /// $1 id: a discarded or cancelled job runs again with a fresh set of attempts.
     static let retry = """
-        UPDATE jobs SET state = 'available', attempt = 0, scheduled_at = now(), finished_at = NULL
+        UPDATE jobs SET state = 'available', attempt = 0, losses = 0, scheduled_at = now(), finished_at = NULL
         WHERE id = $1 AND state IN ('discarded', 'cancelled')
         RETURNING id, stage, subject_id
         """
@@ -157,7 +163,7 @@ enum JobSQL {
                               AND live.state IN (\(live)))
             ORDER BY stage, subject_type, subject_id, id DESC
         )
-        UPDATE jobs SET state = 'available', attempt = 0, scheduled_at = now(), finished_at = NULL
+        UPDATE jobs SET state = 'available', attempt = 0, losses = 0, scheduled_at = now(), finished_at = NULL
         FROM pick WHERE jobs.id = pick.id
         RETURNING jobs.id, jobs.stage, jobs.subject_id
         """

@@ -9,7 +9,21 @@ public struct PipelineStatus: Sendable, Encodable {
     public var clips: StateCounts
     public var jobs: JobCounts
     public var review: ReviewStatus
+    /// Live jobs whose worker was lost at least once, being retried on their losses budget.
+    public var recovering: [RecoveringJob]
     public var failed: FailedItems
+}
+
+/// A live job retried after its worker was lost (crashed, killed, its lease ran out).
+public struct RecoveringJob: Sendable, Encodable {
+    public var id: Int64
+    public var stage: String
+    public var subjectID: Int64
+    public var state: String
+    public var losses: Int
+    public var maxLosses: Int
+    /// When it runs again (nil: running now).
+    public var retriesAt: Date?
 }
 
 /// The review engine's side of `heaters status`: merges and splits waiting to land,
@@ -171,6 +185,14 @@ public enum StatusQueries {
     public static let defaultFailedLimit = 50
 
     /// Counts and failed items; each failed list holds at most `failedLimit` of the newest.
+    /// $1 limit. Live jobs with losses, most lost first.
+    static let recoveringJobs = """
+        SELECT id, stage, subject_id, state, losses, max_losses,
+               CASE WHEN state = 'running' THEN NULL ELSE scheduled_at END AS retries_at
+        FROM jobs WHERE losses > 0 AND state IN (\(JobState.live.map { "'\($0.rawValue)'" }.joined(separator: ", ")))
+        ORDER BY losses DESC, id LIMIT $1
+        """
+
     public static func pipelineStatus(_ db: PostgresConnection, failedLimit: Int = defaultFailedLimit) throws -> PipelineStatus {
         let videos = try counts(db, Self.sourceVideoCounts)
         let clips = try counts(db, Self.clipCounts)
@@ -188,6 +210,11 @@ public enum StatusQueries {
             clips: StateCounts(known: ClipState.allCases.map(\.rawValue), counts: clips),
             jobs: JobCounts(all: overall, byStage: stages),
             review: try review(db),
+            recovering: try db.query(Self.recoveringJobs, [failedLimit]).map { row in
+                RecoveringJob(id: try row.decode("id"), stage: try row.decode("stage"), subjectID: try row.decode("subject_id"),
+                              state: try row.decode("state"), losses: try row.decode("losses"), maxLosses: try row.decode("max_losses"),
+                              retriesAt: try row.decodeIfPresent("retries_at"))
+            },
             failed: FailedItems(
                 sourceVideos: try db.query(Self.failedSourceVideos, [list(failedVideoStates), failedLimit]).map { row in
                     FailedSourceVideo(id: try row.decode("id"), title: try row.decode("title"),
