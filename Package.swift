@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "VisionTests", dependencies: ["Vision"], swiftSettings: strict),
         .testTarget(name: "DatabaseTests", dependencies: ["Database"], swiftSettings: strict),
         .testTarget(name: "QueueTests", dependencies: ["Queue"], swiftSettings: strict),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Domain"], swiftSettings: strict),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Domain", "Media", "Queue"], swiftSettings: strict),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Domain"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",

@@ -80,7 +80,8 @@ struct DetectCommand: AsyncParsableCommand {
                 print("\(scenes.count) scenes in \(detection.frameCount) frames "
                       + String(format: "(%.3f fps, %@ detector, %.1f s, %.0f frames/s)", detection.framesPerSecond,
                                detection.detector, detection.elapsedSeconds, Double(detection.frameCount) / max(detection.elapsedSeconds, 1e-9)))
-                let kinds = Dictionary(uniqueKeysWithValues: detection.boundaries.map { ($0.frame, $0.kind.rawValue) })
+                // Two detectors may report the same frame: the first kind is kept rather than trapping.
+                let kinds = Dictionary(detection.boundaries.map { ($0.frame, $0.kind.rawValue) }, uniquingKeysWith: { first, _ in first })
                 for (n, scene) in scenes.enumerated() {
                     let how = kinds[scene.startFrame].map { "  after a \($0)" } ?? ""
                     print(String(format: "%4d  frames %7d–%-7d  %@–%@%@", n + 1, scene.startFrame, scene.endFrame,

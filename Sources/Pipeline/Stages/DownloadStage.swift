@@ -103,7 +103,19 @@ enum DownloadStage {
             throw PermanentFailure("\(name) has no playable video (size \(info.width)×\(info.height), "
                                    + "duration \(info.durationSeconds) s)")
         }
+        try checkFrameRate(info, name: name)
         return info
+    }
+
+    /// The rate the frames are cut and timed by: a file declaring none, or an absurd one, is
+    /// bad input (a permanent failure saying so) rather than a value the schema's CHECK refuses
+    /// later with a raw SQL error that would be retried as if the database had gone away.
+    static func checkFrameRate(_ info: MediaInfo, name: String) throws {
+        let fps = info.framesPerSecond
+        guard fps.isFinite, fps >= 1, fps <= 1000 else {
+            throw PermanentFailure("\(name) declares a frame rate of \(info.frameRate) (\(fps) fps), which heaters cannot "
+                                   + "cut into frames (1–1000 fps): re-encode it at a constant rate, e.g. ffmpeg -i IN -r 25 OUT")
+        }
     }
 
     /// yt-dlp with the quality-first format, then the compatibility fallback.

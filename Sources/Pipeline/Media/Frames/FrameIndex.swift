@@ -70,9 +70,16 @@ public struct FrameIndex: Sendable, Equatable {
         guard (data.count - cursor) % 20 == 0 else { throw MediaError.notMedia(path: "frame index", reason: "truncated entry") }
         var entries: [Entry] = []
         entries.reserveCapacity(count)
-        for _ in 0..<count {
-            entries.append(Entry(offset: Int64(bitPattern: try read(UInt64.self)), size: Int32(bitPattern: try read(UInt32.self)),
-                                 pts: Int64(bitPattern: try read(UInt64.self))))
+        for frame in 0..<count {
+            let entry = Entry(offset: Int64(bitPattern: try read(UInt64.self)), size: Int32(bitPattern: try read(UInt32.self)),
+                              pts: Int64(bitPattern: try read(UInt64.self)))
+            // A damaged or forged index must not become a range that traps (upper < lower, or
+            // an offset + size that overflows) when the frame is read.
+            guard entry.offset >= 0, entry.size > 0, entry.offset <= Int64.max - Int64(entry.size) else {
+                throw MediaError.notMedia(path: "frame index",
+                                          reason: "frame \(frame) has offset \(entry.offset) and size \(entry.size): the index is damaged")
+            }
+            entries.append(entry)
         }
         self.entries = entries
     }
