@@ -11,9 +11,26 @@ enum CommandOutput {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
+    /// Text from users or the network (titles, tags, URLs, errors) made safe to print on a
+    /// terminal: control characters — ESC, which starts a terminal escape sequence that could
+    /// recolour, retitle or rewrite the screen, and the C1 controls — are shown as `\u{1B}`
+    /// instead of being sent. Tab and newline are kept.
+    static func visible(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar == "\t" || scalar == "\n" || !(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)) {
+                out.unicodeScalars.append(scalar)
+            } else {
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            }
+        }
+        return out
+    }
+
     /// Rows as columns separated by two spaces, each as wide as its widest cell; columns in
     /// `rightAligned` (numbers) are padded on the left. The last column is never padded.
     static func table(_ rows: [[String]], rightAligned: Set<Int> = [], indent: String = "") -> [String] {
+        let rows = rows.map { $0.map(visible) }
         let columns = rows.map(\.count).max() ?? 0
         let widths = (0..<columns).map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
         return rows.map { row in
@@ -31,7 +48,7 @@ enum CommandOutput {
     /// A message on one line, cut to `limit` characters with an ellipsis.
     static func oneLine(_ text: String?, limit: Int = 60) -> String {
         guard let text else { return "" }
-        let flat = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        let flat = visible(text).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .joined(separator: " ")
         return flat.count <= limit ? flat : String(flat.prefix(limit - 1)) + "…"
     }

@@ -37,11 +37,11 @@ struct SourcesCommand: AsyncParsableCommand {
             if rows.isEmpty { print("no sources yet: heaters submit URL|PATH adds one"); return }
             for row in rows {
                 let s = row.source
-                var line = "\(s.id)  \(s.state)  \(s.title)"
+                var line = "\(s.id)  \(s.state)  \(CommandOutput.visible(s.title))"
                 if let frames = s.frameCount, let fps = s.fps { line += "  \(frames) frames @ \(String(format: "%.3f", fps)) fps" }
                 else if let fps = s.fps, let duration = s.durationSeconds { line += "  \(String(format: "%.1f", duration)) s @ \(String(format: "%.3f", fps)) fps" }
                 print(line)
-                if let error = s.error { print("    error: \(error)") }
+                if let error = s.error { print("    error: \(CommandOutput.visible(error))") }
                 for (label, location) in [("original", row.original), ("gold master", row.goldMaster), ("proxy", row.proxy)] {
                     if let location { print("    \(label): \(location)") }
                 }

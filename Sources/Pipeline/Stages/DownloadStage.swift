@@ -127,7 +127,9 @@ enum DownloadStage {
         var lastError = ""
         for (format, method) in [(primaryFormat, "primary"), (fallbackFormat, "fallback")] {
             let outcome = try BlockingProcess.runStreaming(ytDlp, [
-                "--no-playlist", "--newline", "--no-warnings", "--restrict-filenames",
+                // --ignore-config: the user's yt-dlp configuration (output templates, --simulate,
+                // proxies) is for their own use, not for what heaters stores.
+                "--ignore-config", "--no-playlist", "--newline", "--no-warnings", "--restrict-filenames",
                 "--progress-template", "download:heaters-progress %(progress._percent_str)s",
                 "--format", format, "--merge-output-format", "mp4",
                 "--output", folder.appendingPathComponent("download.%(ext)s").path, "--", url]) { line in

@@ -225,6 +225,28 @@ import Testing
         }
     }
 
+    /// A title from the network (yt-dlp's metadata) or a user can hold terminal escapes; the
+    /// text commands show them as \u{1B} instead of sending them to the terminal.
+    @Test func terminalEscapesInTitlesAndErrorsAreShownNotSent() throws {
+        let dir = try ProjectPaths.freshDirectory("status-escapes")
+        defer { HeatersCLI.stopAndRemove(dir) }
+        let db = try Self.database(dir)
+        let evil = "Harbour\u{1B}]0;owned\u{07}\u{1B}[2J\u{9B}31m"
+        let source = try Rows.source(db, title: evil)
+        try db.execute("UPDATE source_videos SET state = 'download_failed', error_message = $2 WHERE id = $1",
+                       [source, "HTTP 403\u{1B}[1A\u{1B}[2K"])
+        let clip = try Rows.clip(db, source: source, frames: 0..<100)
+        for arguments in [["sources"], ["status"], ["clip", "show", String(clip)], ["clip", "list"]] {
+            let outcome = try HeatersCLI.run(arguments, dataDirectory: dir)
+            #expect(outcome.status == 0, "\(arguments): \(outcome.output)")
+            #expect(!outcome.stdout.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{9B}" },
+                    "\(arguments) sent a control character")
+            if arguments != ["clip", "list"] {  // the list shows no titles
+                #expect(outcome.stdout.contains("Harbour\\u{1B}]0;owned\\u{7}"), "\(arguments): \(outcome.stdout)")
+            }
+        }
+    }
+
     @Test func retryBringsFailedJobsBackAndRefusesOthersClearly() throws {
         let dir = try ProjectPaths.freshDirectory("retry")
         defer { HeatersCLI.stopAndRemove(dir) }

@@ -88,6 +88,11 @@ import Testing
     @Test func aURLIsDownloadedWithYtDlp() async throws {
         let queue = try await QueueFixture("ingest-http")
         defer { queue.cleanUp() }
+        // A yt-dlp config the user has for other work (here one that downloads nothing) must
+        // not change what heaters fetches: yt-dlp runs with --ignore-config.
+        let config = queue.dir.appendingPathComponent("config/yt-dlp")
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+        try Data("--simulate\n".utf8).write(to: config.appendingPathComponent("config"))
         let file = try downloadOverLoopback(queue) { site in
             try VideoFixtures.testPattern(at: site.appendingPathComponent("lecture.mp4"), withAudio: true)
         }

@@ -85,10 +85,10 @@ enum ClipText {
 
     static func detail(_ d: Detail) -> [String] {
         let c = d.clip
-        var lines = ["clip \(c.id) · source \(c.sourceID) \"\(c.sourceTitle)\" · frames [\(c.startFrame), \(c.endFrame)) · "
+        var lines = ["clip \(c.id) · source \(c.sourceID) \"\(CommandOutput.visible(c.sourceTitle))\" · frames [\(c.startFrame), \(c.endFrame)) · "
                      + "\(Timecode.format(c.startSeconds))–\(Timecode.format(c.endSeconds)) · \(c.endFrame - c.startFrame) f"]
         lines.append("state: \(c.state)\(c.retiredBy.map { " (retired by \($0))" } ?? "") · version \(c.version)"
-                     + (c.tags.isEmpty ? "" : " · tags: " + c.tags.joined(separator: ", ")))
+                     + (c.tags.isEmpty ? "" : " · tags: " + CommandOutput.visible(c.tags.joined(separator: ", "))))
         if !d.group.isEmpty {
             lines.append("group: clips " + d.group.map { String($0.clip) }.joined(separator: ", "))
             for member in d.group {
