@@ -92,6 +92,42 @@ import Testing
         }
     }
 
+    @Test func aConfigFileHoldingASecretMustBeReadableByItsOwnerOnly() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("config.toml")
+        func load(_ text: String, mode: Int) throws -> HeatersConfig {
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: file.path)
+            return try HeatersConfig.load(environment: ["HOME": "/nowhere"], overrides: .init(configFile: file.path))
+        }
+        let secret = "[aws]\nsecret_access_key = \"wJalrXUtnFEMI/K7MDENG\"\n"
+        #expect {
+            _ = try load(secret, mode: 0o644)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("aws.secret_access_key") && text.contains("mode 644") && text.contains("chmod 600 \(file.path)")
+                && !text.contains("wJalrXUtnFEMI")
+        }
+        #expect(throws: ConfigError.self) { _ = try load("database_url = \"postgresql://app:hunter2@db/heaters\"\n", mode: 0o640) }
+        #expect(try load(secret, mode: 0o600).aws.secretAccessKey == "wJalrXUtnFEMI/K7MDENG")
+        #expect(try load("database_url = \"postgresql://app@db/heaters\"\n", mode: 0o644).databaseURL != nil, "no password: fine")
+    }
+
+    @Test func aPasswordOnTheCommandLineIsRefusedWithWhereToPutIt() throws {
+        for url in ["postgresql://app:hunter2@db:5432/heaters", "host=db user=app password=hunter2 dbname=heaters"] {
+            #expect {
+                _ = try HeatersConfig.load(environment: ["HOME": "/nowhere"], overrides: .init(databaseURL: url))
+            } throws: { error in
+                "\(error)".contains("--database-url holds a password") && "\(error)".contains("DATABASE_URL") && !"\(error)".contains("hunter2")
+            }
+        }
+        let plain = try HeatersConfig.load(environment: ["HOME": "/nowhere"], overrides: .init(databaseURL: "postgresql://app@db/heaters"))
+        #expect(plain.databaseURL == "postgresql://app@db/heaters")
+        #expect(!Secrets.hasPassword("postgres://db/heaters?sslmode=require") && Secrets.hasPassword("postgres://u:p@db/x"))
+    }
+
     @Test func secretsNeverAppearInDescriptions() {
         let aws = AWSSettings(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG", sessionToken: nil,
                               region: "us-east-1", endpointURL: nil)

@@ -60,6 +60,7 @@ public struct HeatersConfig: Sendable {
     /// Reads the config file (if present) and applies the environment and the flags.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment,
                             overrides: Overrides = Overrides()) throws -> HeatersConfig {
+        try Secrets.checkFlag(databaseURL: overrides.databaseURL)
         let explicit = overrides.configFile ?? environment["HEATERS_CONFIG"]
         let path = explicit.map { URL(fileURLWithPath: $0) } ?? defaultConfigFile(environment)
         var file = ConfigFile()
@@ -70,6 +71,7 @@ public struct HeatersConfig: Sendable {
                 throw ConfigError("cannot read \(path.path): \(error.localizedDescription)")
             }
             file = try ConfigFile(toml: text, source: path.path)
+            try Secrets.checkPermissions(of: path, holding: Secrets.held(by: file))
             read = path
         } else if explicit != nil {
             throw ConfigError("config file \(path.path) does not exist")
