@@ -1,5 +1,6 @@
 import ArgumentParser
 import Database
+import Domain
 import Foundation
 import Support
 
@@ -40,9 +41,10 @@ struct SubmitCommand: AsyncParsableCommand {
                 do {
                     let (uri, name) = try original.map(Self.resolve(rawPath:)) ?? Self.resolve(source)
                     let label = title ?? name
-                    results.append(Submitted(id: try SourceVideoQueries.submit(db, title: label, sourceURI: uri), source: uri, title: label))
+                    results.append(Submitted(id: try SourceVideoQueries.submit(db, title: label, sourceURI: uri),
+                                             source: URLRedaction.redacted(uri), title: label))
                 } catch {
-                    results.append(Submitted(id: nil, source: source, title: nil, error: "\(error)"))
+                    results.append(Submitted(id: nil, source: URLRedaction.redacted(source), title: nil, error: "\(error)"))
                 }
             }
             if json {
@@ -62,7 +64,8 @@ struct SubmitCommand: AsyncParsableCommand {
         let lower = source.lowercased()
         if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
             guard URL(string: source)?.host != nil else { throw CommandFailure("not a valid URL") }
-            return (source, source)
+            // The default title is the URL without what grants access (titles are shown everywhere).
+            return (source, URLRedaction.redacted(source))
         }
         if source.contains("://") { throw CommandFailure("only http(s) URLs and local paths can be submitted") }
         let url = URL(fileURLWithPath: source).standardizedFileURL

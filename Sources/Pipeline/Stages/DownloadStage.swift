@@ -1,3 +1,4 @@
+import Domain
 import Database
 import Foundation
 import Media
@@ -144,7 +145,10 @@ enum DownloadStage {
                 ?? outcome.standardError.trimmingCharacters(in: .whitespacesAndNewlines)
             if lastError.contains("Unsupported URL") || lastError.contains("is not a valid URL") { break }
         }
-        let message = "yt-dlp could not download \(url): \(lastError.isEmpty ? "no file was produced" : lastError)"
+        // The URL may carry credentials or a signed token: the message (stored, shown by
+        // status) gets its redacted form, in heaters' words and in yt-dlp's echo of it.
+        let message = URLRedaction.redacting(url, in: "yt-dlp could not download \(url): "
+                                             + (lastError.isEmpty ? "no file was produced" : lastError))
         if lastError.contains("Unsupported URL") || lastError.contains("is not a valid URL") || lastError.contains("404") {
             throw PermanentFailure(message)
         }

@@ -74,7 +74,8 @@ import Testing
         let queue = try await QueueFixture("ingest-url")
         defer { queue.cleanUp() }
         // A port nothing listens on: yt-dlp's generic extractor fails to connect.
-        let submit = try HeatersCLI.run(["submit", "http://127.0.0.1:9/missing.mp4"], dataDirectory: queue.dir)
+        // With credentials and a signed token, which nothing shown may carry.
+        let submit = try HeatersCLI.run(["submit", "http://alice:hunter2@127.0.0.1:9/missing.mp4?token=s3cr3t"], dataDirectory: queue.dir)
         #expect(submit.status == 0, "\(submit.output)")
         let worker = try HeatersCLI.launch(["--headless", "--until-idle", "--queues", "io=1,media=0,default=0"],
                                            dataDirectory: queue.dir)
@@ -82,7 +83,12 @@ import Testing
         let row = try #require(try queue.db.query("SELECT state, error_message FROM source_videos").first)
         #expect(try row.decode("state", as: String.self) == "download_failed")
         let message: String = try row.decode("error_message")
-        #expect(message.contains("yt-dlp could not download http://127.0.0.1:9/missing.mp4"), "\(message)")
+        #expect(message.contains("yt-dlp could not download http://***@127.0.0.1:9/missing.mp4?…"), "\(message)")
+        for shown in [submit.output, message, try HeatersCLI.run(["status"], dataDirectory: queue.dir).output,
+                      try HeatersCLI.run(["status", "--json"], dataDirectory: queue.dir).output,
+                      try HeatersCLI.run(["sources", "--json"], dataDirectory: queue.dir).output] {
+            #expect(!shown.contains("hunter2") && !shown.contains("s3cr3t"), "a secret shown: \(shown)")
+        }
     }
 
     @Test func aURLIsDownloadedWithYtDlp() async throws {

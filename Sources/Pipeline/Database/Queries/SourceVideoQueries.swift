@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// Reading and writing source video rows.
@@ -85,7 +86,7 @@ extension SourceVideoQueries {
                    original_key, gold_master_key, proxy_key
             FROM source_videos ORDER BY id DESC LIMIT $1
             """, [limit]).map { row in
-            Listed(id: try row.decode("id"), title: try row.decode("title"), source: try row.decode("source_uri"),
+            Listed(id: try row.decode("id"), title: try row.decode("title"), source: URLRedaction.redacted(try row.decode("source_uri", as: String.self)),
                    state: try row.decode("state"), error: try row.decodeIfPresent("error_message"),
                    frameCount: try row.decodeIfPresent("frame_count"), fps: try row.decodeIfPresent("fps"),
                    durationSeconds: try row.decodeIfPresent("duration_seconds"),

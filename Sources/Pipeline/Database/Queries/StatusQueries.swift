@@ -218,7 +218,7 @@ public enum StatusQueries {
             failed: FailedItems(
                 sourceVideos: try db.query(Self.failedSourceVideos, [list(failedVideoStates), failedLimit]).map { row in
                     FailedSourceVideo(id: try row.decode("id"), title: try row.decode("title"),
-                                      sourceURI: try row.decode("source_uri"), state: try row.decode("state"),
+                                      sourceURI: URLRedaction.redacted(try row.decode("source_uri", as: String.self)), state: try row.decode("state"),
                                       errorMessage: try row.decodeIfPresent("error_message"),
                                       updatedAt: try row.decode("updated_at"))
                 },
