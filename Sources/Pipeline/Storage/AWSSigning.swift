@@ -8,10 +8,15 @@ public struct AWSSigning: Sendable, Hashable, CustomStringConvertible, CustomDeb
     public var region: String
     /// The service in the credential scope: "s3" for object storage.
     public var service: String
+    /// The token of temporary credentials (STS, an instance or SSO role), sent as
+    /// `x-amz-security-token` and signed with the request; as secret as the key.
+    public var sessionToken: String?
 
-    public init(accessKeyID: String, secretAccessKey: String, region: String = "us-east-1", service: String = "s3") {
+    public init(accessKeyID: String, secretAccessKey: String, region: String = "us-east-1", service: String = "s3",
+                sessionToken: String? = nil) {
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
+        self.sessionToken = sessionToken.flatMap { $0.isEmpty ? nil : $0 }
         self.region = region
         self.service = service
     }
@@ -19,7 +24,9 @@ public struct AWSSigning: Sendable, Hashable, CustomStringConvertible, CustomDeb
     /// libcurl's CURLOPT_AWS_SIGV4 parameter: provider1:provider2:region:service.
     var curlParameter: String { "aws:amz:\(region):\(service)" }
 
-    public var description: String { "AWSSigning(\(accessKeyID), secret redacted, \(region), \(service))" }
+    public var description: String {
+        "AWSSigning(\(accessKeyID), secret redacted\(sessionToken == nil ? "" : ", session token redacted"), \(region), \(service))"
+    }
     public var debugDescription: String { description }
     public var customMirror: Mirror {
         Mirror(self, children: ["accessKeyID": accessKeyID, "region": region, "service": service])

@@ -107,6 +107,10 @@ public final class CurlHTTPClient {
         if signing != nil, request.headers.value(for: "x-amz-content-sha256") == nil {
             lines.append("x-amz-content-sha256: UNSIGNED-PAYLOAD")
         }
+        // Temporary credentials are refused without their token; curl signs x-amz-* headers.
+        if let token = signing?.sessionToken, request.headers.value(for: "x-amz-security-token") == nil {
+            lines.append("x-amz-security-token: \(token)")
+        }
         return lines
     }
 }

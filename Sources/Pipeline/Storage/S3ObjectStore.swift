@@ -31,7 +31,7 @@ public struct S3ObjectStore: ObjectStore {
         self.bucket = bucket
         self.prefix = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: CharacterSet(charactersIn: "/")) : ""
         self.endpoint = (aws.endpointURL ?? "https://s3.\(aws.region).amazonaws.com").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        self.signing = AWSSigning(accessKeyID: access, secretAccessKey: secret, region: aws.region)
+        self.signing = AWSSigning(accessKeyID: access, secretAccessKey: secret, region: aws.region, sessionToken: aws.sessionToken)
     }
 
     // MARK: - ObjectStore

@@ -1,3 +1,4 @@
+@testable import Config
 import Foundation
 @testable import Storage
 import Testing
@@ -46,6 +47,24 @@ import Testing
         #expect(match.3.split(separator: ";").contains("x-amz-content-sha256"))
         #expect(headers.first { $0.key.lowercased() == "x-amz-content-sha256" }?.value == "UNSIGNED-PAYLOAD")
         #expect(!"\(headers)".contains(signing.secretAccessKey))
+    }
+
+    /// Temporary credentials: the session token goes with every request, signed, and is never
+    /// printed. (Before, AWS_SESSION_TOKEN was read and dropped, so such credentials got 403s.)
+    @Test func aSessionTokenIsSentSignedAndNeverPrinted() throws {
+        let server = try MotoServer(directory: try ProjectPaths.freshDirectory("s3"), recordRequests: true)
+        defer { server.stop() }
+        let store = try S3ObjectStore(url: "s3://tokens/p", aws: AWSSettings(
+            accessKeyID: "ASIAEXAMPLE", secretAccessKey: "secret-example", sessionToken: "FwoGZXIvYXdzEXAMPLETOKEN",
+            region: "us-east-1", endpointURL: server.endpoint))
+        _ = try CurlHTTPClient(timeoutSeconds: 30).perform(HTTPRequest(method: "PUT", url: "\(server.endpoint)/tokens"))
+        try store.put(data: Data("x".utf8), key: try StorageKey("a/b.txt"))
+        let sent = try #require(server.recordedRequests().last { $0["method"] as? String == "PUT" })
+        let headers = try #require(sent["headers"] as? [String: String])
+        #expect(headers.first { $0.key.lowercased() == "x-amz-security-token" }?.value == "FwoGZXIvYXdzEXAMPLETOKEN")
+        let authorization = try #require(headers.first { $0.key.lowercased() == "authorization" }?.value)
+        #expect(authorization.contains("x-amz-security-token"), "signed: \(authorization)")
+        #expect(!"\(store.signing)".contains("EXAMPLETOKEN") && "\(store.signing)".contains("session token redacted"))
     }
 
     @Test func aWrongSecretIsRejectedAndNeverPrinted() throws {
