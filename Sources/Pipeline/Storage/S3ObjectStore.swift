@@ -28,8 +28,16 @@ public struct S3ObjectStore: ObjectStore {
         guard let access = aws.accessKeyID, let secret = aws.secretAccessKey else {
             throw StorageError.invalidRequest("S3 storage needs credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or [aws] in config.toml)")
         }
+        let prefix = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: CharacterSet(charactersIn: "/")) : ""
+        // The prefix is part of every object name: it must itself be a valid key (no "..",
+        // no empty segment, no control characters), or keys could leave it.
+        if !prefix.isEmpty {
+            do { _ = try StorageKey(prefix) } catch {
+                throw StorageError.invalidRequest("\(url): the prefix \"\(prefix)\" is not a valid storage key prefix (\(error))")
+            }
+        }
         self.bucket = bucket
-        self.prefix = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: CharacterSet(charactersIn: "/")) : ""
+        self.prefix = prefix
         self.endpoint = (aws.endpointURL ?? "https://s3.\(aws.region).amazonaws.com").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         self.signing = AWSSigning(accessKeyID: access, secretAccessKey: secret, region: aws.region, sessionToken: aws.sessionToken)
     }

@@ -67,6 +67,14 @@ import Testing
         #expect(!"\(store.signing)".contains("EXAMPLETOKEN") && "\(store.signing)".contains("session token redacted"))
     }
 
+    @Test func aPrefixThatIsNotAKeyIsRefused() throws {
+        let aws = AWSSettings(accessKeyID: "a", secretAccessKey: "s", sessionToken: nil, region: "us-east-1", endpointURL: "http://127.0.0.1:1")
+        for url in ["s3://bucket/a/../b", "s3://bucket/a//b", "s3://bucket/x\u{1B}y"] {
+            #expect(throws: StorageError.self, "\(url)") { _ = try S3ObjectStore(url: url, aws: aws) }
+        }
+        #expect(try S3ObjectStore(url: "s3://bucket/team/heaters/", aws: aws).prefix == "team/heaters")
+    }
+
     @Test func aWrongSecretIsRejectedAndNeverPrinted() throws {
         let server = try MotoServer(directory: try ProjectPaths.freshDirectory("s3"),
                                     environment: ["INITIAL_NO_AUTH_ACTION_COUNT": "3"])
