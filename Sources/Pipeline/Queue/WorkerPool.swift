@@ -131,7 +131,11 @@ public final class WorkerPool: @unchecked Sendable {
         let runner = JobRunner(queue: jobQueue, handler: handler)
         let known = handler.runnableStages
         guard let db = connectWithRetry() else { return }
-        try? db.listen("heaters_jobs")
+        do { try db.listen("heaters_jobs") } catch {
+            // Jobs are still found by the fallback poll, only later: say so rather than hide it.
+            logger.warning("LISTEN failed; finding jobs by polling only",
+                           metadata: ["worker": "\(name)", "every": "\(configuration.pollInterval)", "error": "\(error)"])
+        }
         while !running.isStopping {
             var claimed: Job?
             do {
@@ -155,7 +159,13 @@ public final class WorkerPool: @unchecked Sendable {
                 // Not a lost connection: record it on the job rather than leave it running
                 // until its lease runs out.
                 logger.error("worker error", metadata: ["worker": "\(name)", "error": "\(error)"])
-                if let job = claimed { _ = try? runner.recordFailure(job, message: "\(error)", on: db) }
+                if let job = claimed {
+                    do { _ = try runner.recordFailure(job, message: "\(error)", on: db) } catch let recording {
+                        // The lease running out returns the job instead (a loss): say why it will.
+                        logger.error("could not record the job's failure; its lease will run out and it will be retried",
+                                     metadata: ["job": "\(job.id)", "error": "\(recording)"])
+                    }
+                }
                 Thread.sleep(forTimeInterval: 1)
             }
         }

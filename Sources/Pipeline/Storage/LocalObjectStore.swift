@@ -67,9 +67,12 @@ public struct LocalObjectStore: ObjectStore {
         for case let url as URL in walker {
             guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
             let relative = String(url.standardizedFileURL.path.dropFirst(base.count))
-            guard relative.hasPrefix(prefix), !url.lastPathComponent.hasSuffix(".part"),
-                  let key = try? StorageKey(relative) else { continue }
-            keys.append(key)
+            guard relative.hasPrefix(prefix), !url.lastPathComponent.hasSuffix(".part") else { continue }
+            // As S3ObjectStore.list: a file heaters cannot name is an error, not skipped.
+            do { keys.append(try StorageKey(relative)) } catch {
+                throw StorageError.invalidRequest("list \(prefix): the file \"\(relative)\" under the store is not a key heaters "
+                                                  + "can address (\(error)); remove or rename it")
+            }
         }
         return keys.sorted { $0.value < $1.value }
     }

@@ -97,7 +97,13 @@ public struct S3ObjectStore: ObjectStore {
             for match in body.matches(of: /<Key>([^<]*)<\/Key>/) {
                 var name = Self.xmlUnescaped(String(match.1))
                 if !prefix.isEmpty { name = String(name.dropFirst(prefix.count + 1)) }
-                if let key = try? StorageKey(name) { keys.append(key) }
+                // An object heaters cannot name (written by another tool: "a//b", "..") is an
+                // error, not skipped: a caller deleting everything under a prefix would
+                // otherwise leave it behind without a word.
+                do { keys.append(try StorageKey(name)) } catch {
+                    throw StorageError.invalidRequest("list \(listPrefix): the object \"\(name)\" under the prefix is not a key "
+                                                      + "heaters can address (\(error)); remove or rename it with another S3 tool")
+                }
             }
             token = body.contains("<IsTruncated>true</IsTruncated>")
                 ? body.firstMatch(of: /<NextContinuationToken>([^<]*)<\/NextContinuationToken>/).map { Self.xmlUnescaped(String($0.1)) }

@@ -115,6 +115,26 @@ import Testing
         }
     }
 
+    /// An object another tool wrote under the prefix with a name heaters cannot address is a
+    /// listing error naming it, not silently skipped (an archive would leave it behind).
+    @Test func anObjectHeatersCannotNameFailsTheListingWithItsName() throws {
+        let dir = try ProjectPaths.freshDirectory("s3list")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (server, store) = try Self.s3Store(dir, checkSignatures: false)
+        defer { server.stop() }
+        try store.put(data: Data("ok".utf8), key: try StorageKey("clips/7/default.mp4"))
+        #expect(try store.list(prefix: "clips/7/").map(\.value) == ["clips/7/default.mp4"])
+        let foreign = try CurlHTTPClient(timeoutSeconds: 30).perform(
+            HTTPRequest(method: "PUT", url: "\(server.endpoint)/heaters-test/run-1/clips/7//stray.bin", body: Data("x".utf8)),
+            signing: store.signing)
+        #expect(foreign.status == 200)
+        #expect {
+            _ = try store.list(prefix: "clips/7/")
+        } throws: { error in
+            "\(error)".contains("clips/7//stray.bin") && "\(error)".contains("not a key heaters can address")
+        }
+    }
+
     @Test func aMissingObjectIsNotFound() throws {
         let dir = try ProjectPaths.freshDirectory("local404")
         defer { try? FileManager.default.removeItem(at: dir) }
