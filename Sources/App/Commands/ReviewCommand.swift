@@ -102,6 +102,7 @@ struct ReviewCommand: AsyncParsableCommand {
         }
         let scratch = try TemporaryFiles.forThisProcess(dataDirectory: config.dataDirectory)
         defer { scratch.remove() }
+        StoreHousekeeping.sweepAbandonedWrites(in: storage)
         LibavLog.silence()
         let handler = StageHandler(storage: storage, scratch: scratch.directory, tools: PythonTools.locate(explicit: config.venv),
                                    settings: try StageSettings.from(config))

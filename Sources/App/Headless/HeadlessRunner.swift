@@ -21,6 +21,7 @@ struct HeadlessRunner {
         LibavLog.showErrorsOnly()
         let scratch = try TemporaryFiles.forThisProcess(dataDirectory: config.dataDirectory)
         defer { scratch.remove() }
+        StoreHousekeeping.sweepAbandonedWrites(in: storage)
         let handler = StageHandler(storage: storage, scratch: scratch.directory, tools: PythonTools.locate(explicit: config.venv),
                                    settings: try StageSettings.from(config))
         let workers = WorkerPool(conninfo: conninfo, configuration: pool, handler: handler)

@@ -79,6 +79,30 @@ public struct LocalObjectStore: ObjectStore {
 
     public func location(of key: StorageKey) -> String { path(key).path }
 
+    /// Removes the temporary files of writes whose process died before renaming them into
+    /// place (kill -9 during a put): those whose writer's pid no longer runs, and, for names
+    /// without a pid (written before it was recorded), those untouched for an hour. A write in
+    /// progress in a live process is left alone. Returns the removed files' paths.
+    @discardableResult
+    public func sweepAbandonedWrites(now: Date = Date()) -> [String] {
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.contentModificationDateKey]) else { return [] }
+        var removed: [String] = []
+        for case let url as URL in walker where url.lastPathComponent.hasPrefix(".") && url.lastPathComponent.hasSuffix(".part") {
+            let parts = url.lastPathComponent.split(separator: ".")
+            guard parts.count >= 3 else { continue }
+            let writer = parts[parts.count - 2]  // "<pid>-<uuid>", or "<uuid>" in the old form
+            let abandoned: Bool
+            if writer.count > 37, let dash = writer.firstIndex(of: "-"), let pid = Int32(writer[..<dash]), pid > 0 {
+                abandoned = !(kill(pid, 0) == 0 || errno == EPERM)
+            } else {
+                let modified = (try? url.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? now
+                abandoned = now.timeIntervalSince(modified) > 3600
+            }
+            if abandoned, (try? FileManager.default.removeItem(at: url)) != nil { removed.append(url.path) }
+        }
+        return removed
+    }
+
     private func existing(_ key: StorageKey) throws -> URL {
         let url = path(key)
         guard FileManager.default.fileExists(atPath: url.path) else { throw StorageError.notFound(key: key.value) }
@@ -88,7 +112,10 @@ public struct LocalObjectStore: ObjectStore {
     private func atomically(_ key: StorageKey, _ write: (URL) throws -> Void) throws {
         let target = path(key)
         try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).part")
+        // The writer's pid in the name lets a later start-up tell an abandoned write (its
+        // process was killed) from one in progress (see sweepAbandonedWrites).
+        let temporary = target.deletingLastPathComponent()
+            .appendingPathComponent(".\(target.lastPathComponent).\(getpid())-\(UUID().uuidString).part")
         do {
             try write(temporary)
             guard rename(temporary.path, target.path) == 0 else { throw POSIXFailure("rename into \(target.path)") }
