@@ -160,7 +160,7 @@ public struct S3ObjectStore: ObjectStore {
 
     // MARK: - Requests
 
-    private var bucketURL: String { "\(endpoint)/\(bucket)" }
+    var bucketURL: String { "\(endpoint)/\(bucket)" }
 
     private func objectName(_ key: StorageKey) -> String { prefix.isEmpty ? key.value : "\(prefix)/\(key.value)" }
 
@@ -173,7 +173,7 @@ public struct S3ObjectStore: ObjectStore {
     /// One request, retried on transport errors, 5xx and 429 with growing pauses. The query
     /// is written in SigV4's canonical form (sorted, encoded) so that what curl signs is what
     /// the server reconstructs.
-    private func request(_ method: String, url: String, query: [(String, String)] = [], headers: [HTTPHeader] = [],
+    func request(_ method: String, url: String, query: [(String, String)] = [], headers: [HTTPHeader] = [],
                          body: Data? = nil) throws -> HTTPResponse {
         let queryText = query.sorted { $0.0 < $1.0 }.map { "\(Self.uriEncoded($0.0))=\(Self.uriEncoded($0.1))" }.joined(separator: "&")
         let full = queryText.isEmpty ? url : "\(url)?\(queryText)"
@@ -199,7 +199,7 @@ public struct S3ObjectStore: ObjectStore {
     }
 
     @discardableResult
-    private func expect(_ response: HTTPResponse, _ statuses: Set<Int>, _ operation: String) throws -> HTTPResponse {
+    func expect(_ response: HTTPResponse, _ statuses: Set<Int>, _ operation: String) throws -> HTTPResponse {
         guard statuses.contains(response.status) else {
             if response.status == 404 { throw StorageError.notFound(key: operation) }
             throw StorageError.failed(operation: operation, message: Self.errorSummary(response))

@@ -135,6 +135,27 @@ import Testing
         }
     }
 
+    /// A process killed mid-upload leaves a multipart upload open (its parts stored and
+    /// billed); the start-up sweep lists and aborts those older than its threshold.
+    @Test func anAbandonedMultipartUploadIsFoundAndAborted() throws {
+        let dir = try ProjectPaths.freshDirectory("s3mpu")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (server, store) = try Self.s3Store(dir, checkSignatures: false)
+        defer { server.stop() }
+        let client = try CurlHTTPClient(timeoutSeconds: 30)
+        let started = try client.perform(HTTPRequest(method: "POST", url: "\(server.endpoint)/heaters-test/run-1/sources/3/gold.mkv?uploads="),
+                                         signing: store.signing)
+        #expect(started.status == 200)
+        let open = try store.unfinishedUploads()
+        #expect(open.map(\.key) == ["run-1/sources/3/gold.mkv"] && open.first?.initiated != nil)
+        // moto reports every upload as initiated in 2010, so "fresh" is set by the clock passed in.
+        let initiated = try #require(open.first?.initiated)
+        #expect(try store.abortAbandonedUploads(now: initiated.addingTimeInterval(3600)).isEmpty,
+                "an hour-old upload may be another process's, in progress")
+        #expect(try store.abortAbandonedUploads(now: initiated.addingTimeInterval(2 * 86_400)).map(\.key) == ["run-1/sources/3/gold.mkv"])
+        #expect(try store.unfinishedUploads().isEmpty)
+    }
+
     @Test func aMissingObjectIsNotFound() throws {
         let dir = try ProjectPaths.freshDirectory("local404")
         defer { try? FileManager.default.removeItem(at: dir) }
