@@ -49,6 +49,11 @@ enum DownloadStage {
         let key = try StorageKey(joining: "sources", String(source.id), "original.\(safeExtension(file))")
         try storage.put(file: file, key: key)
         try SourceVideoQueries.recordOriginal(services.database, id: source.id, key: key.value, probed: probed(info))
+        // An earlier attempt may have stored the original under another extension (yt-dlp
+        // picked another format): the row now names this one, so the other is an orphan.
+        for stale in try storage.list(prefix: "sources/\(source.id)/original.") where stale != key {
+            try storage.delete(key: stale)
+        }
         return StageResult(json: try resultJSON(method: method, key: key, normalization: normalization))
     }
 

@@ -99,6 +99,11 @@ import Testing
         let config = queue.dir.appendingPathComponent("config/yt-dlp")
         try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
         try Data("--simulate\n".utf8).write(to: config.appendingPathComponent("config"))
+        // An earlier attempt's original under another extension (yt-dlp chose another format
+        // then): once this one is recorded, that one is an orphan and goes.
+        let earlier = queue.dir.appendingPathComponent("storage/sources/1/original.webm")
+        try FileManager.default.createDirectory(at: earlier.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("an earlier attempt".utf8).write(to: earlier)
         let file = try downloadOverLoopback(queue) { site in
             try VideoFixtures.testPattern(at: site.appendingPathComponent("lecture.mp4"), withAudio: true)
         }
@@ -108,6 +113,7 @@ import Testing
         #expect(try row.decode("has_audio", as: Bool.self))
         let key: String = try row.decode("original_key")
         #expect(try Data(contentsOf: queue.dir.appendingPathComponent("storage").appendingPathComponent(key)) == Data(contentsOf: file))
+        #expect(key == "sources/1/original.mp4" && !FileManager.default.fileExists(atPath: earlier.path), "no orphaned original")
         let result: String = try queue.db.query("SELECT result::text AS r FROM jobs WHERE stage = 'download'").first!.decode("r")
         let fields = try JSONSerialization.jsonObject(with: Data(result.utf8)) as? [String: Any] ?? [:]
         #expect(fields["method"] as? String == "primary", "the quality-first format was used: \(result)")
