@@ -48,13 +48,18 @@ enum DownloadStage {
         context.progress(0.92)
         let key = try StorageKey(joining: "sources", String(source.id), "original.\(safeExtension(file))")
         try storage.put(file: file, key: key)
-        try SourceVideoQueries.recordOriginal(services.database, id: source.id, key: key.value, probed: probed(info))
         // An earlier attempt may have stored the original under another extension (yt-dlp
-        // picked another format): the row now names this one, so the other is an orphan.
+        // picked another format); no row names it (only a completed attempt records one), so
+        // it is an orphan.
         for stale in try storage.list(prefix: "sources/\(source.id)/original.") where stale != key {
             try storage.delete(key: stale)
         }
-        return StageResult(json: try resultJSON(method: method, key: key, normalization: normalization))
+        let id = source.id, recorded = probed(info)
+        // Recorded in the transaction that completes the job, after its lease is checked: a
+        // worker whose job was taken over writes nothing.
+        return StageResult(json: try resultJSON(method: method, key: key, normalization: normalization)) { tx in
+            try SourceVideoQueries.recordOriginal(tx, id: id, key: key.value, probed: recorded)
+        }
     }
 
     /// The file to ingest for a local source: the stored path itself, or, for a path that is

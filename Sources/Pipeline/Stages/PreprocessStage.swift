@@ -46,12 +46,15 @@ enum PreprocessStage {
         try storage.put(file: proxyFile, key: proxyKey)
         try storage.put(data: try index.encoded(), key: indexKey)
         context.progress(0.98)
-        try SourceVideoQueries.recordPreprocessed(services.database, id: id, gold: goldKey.value, proxy: proxyKey.value,
-                                                  index: indexKey.value,
-                                                  frameCount: result.frameCount,
-                                                  frameRate: (Int(result.frameRate.numerator), Int(result.frameRate.denominator)),
-                                                  startTimecode: result.startTimecode, retimed: result.retimedFrames > 0)
-        return StageResult(json: "{\"frames\": \(result.frameCount), \"proxy\": \"\(result.proxyWidth)x\(result.proxyHeight)\"}")
+        let done = result
+        // Recorded in the transaction that completes the job, after its lease is checked: a
+        // worker whose job was taken over (it stalled) writes nothing over the new attempt's.
+        return StageResult(json: "{\"frames\": \(result.frameCount), \"proxy\": \"\(result.proxyWidth)x\(result.proxyHeight)\"}") { tx in
+            try SourceVideoQueries.recordPreprocessed(tx, id: id, gold: goldKey.value, proxy: proxyKey.value, index: indexKey.value,
+                                                      frameCount: done.frameCount,
+                                                      frameRate: (Int(done.frameRate.numerator), Int(done.frameRate.denominator)),
+                                                      startTimecode: done.startTimecode, retimed: done.retimedFrames > 0)
+        }
     }
 
     struct PreprocessFailure: Error, CustomStringConvertible {
