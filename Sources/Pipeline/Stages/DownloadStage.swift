@@ -28,7 +28,7 @@ enum DownloadStage {
         var shownPath: String?
         var method = "local"
         if isURL(source.sourceURI) {
-            (file, method) = try download(source.sourceURI, into: folder, tools: services.tools,
+            (file, method) = try download(source.sourceURI, into: folder, tools: services.tools, isCancelled: context.isCancelled,
                                           progress: { context.progress(0.75 * $0) })
         } else {
             (file, shownPath) = try localFile(source.sourceURI, in: folder)
@@ -130,26 +130,36 @@ enum DownloadStage {
     }
 
     /// yt-dlp with the quality-first format, then the compatibility fallback.
-    static func download(_ url: String, into folder: URL, tools: PythonTools?,
+    static func download(_ url: String, into folder: URL, tools: PythonTools?, isCancelled: @escaping () -> Bool = { false },
                          progress: @escaping @Sendable (Double) -> Void) throws -> (URL, String) {
         guard let ytDlp = tools?.ytDlp else {
             throw PermanentFailure("yt-dlp is not installed: " + PythonTools.fix)
         }
         var lastError = ""
         for (format, method) in [(primaryFormat, "primary"), (fallbackFormat, "fallback")] {
-            let outcome = try BlockingProcess.runStreaming(ytDlp, [
-                // --ignore-config: the user's yt-dlp configuration (output templates, --simulate,
-                // proxies) is for their own use, not for what heaters stores.
-                "--ignore-config", "--no-playlist", "--newline", "--no-warnings", "--restrict-filenames",
-                "--progress-template", "download:heaters-progress %(progress._percent_str)s",
-                "--format", format, "--merge-output-format", "mp4",
-                "--output", folder.appendingPathComponent("download.%(ext)s").path, "--", url]) { line in
-                if let fraction = YtDlpProgress.fraction(line) { progress(fraction) }
+            // Each format downloads into a folder of its own: a partial primary must never be
+            // mistaken for the fallback's file.
+            let attempt = folder.appendingPathComponent(method)
+            try FileManager.default.createDirectory(at: attempt, withIntermediateDirectories: true)
+            let outcome: ProcessRunner.Outcome
+            do {
+                outcome = try BlockingProcess.runStreaming(ytDlp, [
+                    // --ignore-config: the user's yt-dlp configuration (output templates, --simulate,
+                    // proxies) is for their own use, not for what heaters stores.
+                    "--ignore-config", "--no-playlist", "--newline", "--no-warnings", "--restrict-filenames",
+                    "--progress-template", "download:heaters-progress %(progress._percent_str)s",
+                    "--format", format, "--merge-output-format", "mp4",
+                    "--output", attempt.appendingPathComponent("download.%(ext)s").path, "--", url],
+                    isCancelled: isCancelled) { line in
+                    if let fraction = YtDlpProgress.fraction(line) { progress(fraction) }
+                }
+            } catch is BlockingProcess.Cancelled {
+                throw JobInterruption()  // stopping or cancelled: yt-dlp was stopped, the job is handed back
             }
-            let produced = (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?
+            let produced = (try? FileManager.default.contentsOfDirectory(atPath: attempt.path))?
                 .filter { $0.hasPrefix("download.") && !$0.hasSuffix(".part") && !$0.hasSuffix(".ytdl") } ?? []
             if outcome.succeeded, let name = produced.first {
-                return (folder.appendingPathComponent(name), method)
+                return (attempt.appendingPathComponent(name), method)
             }
             lastError = outcome.standardError.split(separator: "\n").last { $0.contains("ERROR") }.map(String.init)
                 ?? outcome.standardError.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -41,10 +41,17 @@ public enum ProcessRunner {
 
     /// Runs `executable`, handing each line of its standard output to `onLine` as it comes
     /// (progress of a long download); standard error is collected for the outcome.
+    ///
+    /// The child leads its own process group, so that when the task is cancelled (a job
+    /// cancelled, SIGTERM) it and what it started (yt-dlp's ffmpeg) get SIGTERM, then SIGKILL
+    /// after 3 seconds, instead of running on after heaters stopped waiting.
     public static func runStreaming(_ executable: URL, _ arguments: [String],
                                     onLine: @escaping @Sendable (String) -> Void) async throws -> Outcome {
+        var options = PlatformOptions()
+        options.processGroupID = 0
+        options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: .seconds(3))]
         let result = try await Subprocess.run(
-            .path(FilePath(executable.path)), arguments: Arguments(arguments),
+            .path(FilePath(executable.path)), arguments: Arguments(arguments), platformOptions: options,
             input: .none, output: .sequence, error: .string(limit: 4 << 20)
         ) { execution in
             for try await line in execution.standardOutput.strings() { onLine(line) }
