@@ -63,14 +63,14 @@ enum TimelineAssembly {
                                       groupID: row.groupedWith ?? (grouped.contains(row.id) ? row.id : nil), tags: row.tags,
                                       exported: exported)
         }
-        var timeline: Timeline
+        let timeline: Timeline
         do {
             timeline = try TimelineBuilder.build(name: source.title, rate: rate, clips: clips, selection: request.selection,
-                                                 media: request.media, sourceMedia: sourceMedia, keepGaps: request.keepGaps)
+                                                 media: request.media, sourceMedia: sourceMedia, keepGaps: request.keepGaps,
+                                                 dropFrame: dropFrame)
         } catch {
             throw CommandFailure("source \(source.id): \(error)")
         }
-        timeline.dropFrame = dropFrame
         return Rendered(documents: request.format.render(timeline), clipCount: timeline.clips.count, warnings: warnings)
     }
 

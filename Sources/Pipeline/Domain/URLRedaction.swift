@@ -1,3 +1,5 @@
+import Foundation
+
 /// A source URL as logs, errors and status show it: without what grants access. `user:password@`
 /// becomes `***@`, and a query (where signed URLs carry their tokens: `?X-Amz-Signature=…`,
 /// `?token=…`) becomes `?…`. The database keeps the URL as submitted, since downloading needs it.
@@ -19,18 +21,6 @@ public enum URLRedaction {
     public static func redacting(_ url: String, in message: String) -> String {
         let safe = redacted(url)
         guard safe != url, !url.isEmpty else { return message }
-        return message.replacingAll(url, with: safe)
-    }
-}
-
-private extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        var out = ""
-        var rest = self[...]
-        while let range = rest.range(of: target) {
-            out += rest[..<range.lowerBound] + replacement
-            rest = rest[range.upperBound...]
-        }
-        return out + rest
+        return message.replacingOccurrences(of: url, with: safe)
     }
 }

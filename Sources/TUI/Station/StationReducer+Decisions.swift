@@ -138,8 +138,8 @@ extension StationReducer {
             return []
         }
         if format == nil {
-            let ext = path.split(separator: ".").count > 1 ? String(path.split(separator: ".").last!).lowercased() : ""
-            format = TimelineFormat.allCases.first { $0.fileExtension == ext || $0.rawValue == ext }
+            let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+            format = TimelineFormat.allCases.first { !ext.isEmpty && ($0.fileExtension == ext || $0.rawValue == ext) }
         }
         guard let format else {
             complain(":timeline: say the format (otio, edl, fcpxml, fcp7, csv) or give the file one of their extensions", &state)

@@ -189,7 +189,7 @@ public enum StatusQueries {
     static let recoveringJobs = """
         SELECT id, stage, subject_id, state, losses, max_losses,
                CASE WHEN state = 'running' THEN NULL ELSE scheduled_at END AS retries_at
-        FROM jobs WHERE losses > 0 AND state IN (\(JobState.live.map { "'\($0.rawValue)'" }.joined(separator: ", ")))
+        FROM jobs WHERE losses > 0 AND state IN (\(JobSQL.live))
         ORDER BY losses DESC, id LIMIT $1
         """
 

@@ -38,11 +38,7 @@ public enum FCP7XMLWriter {
         xml.element("fielddominance", "none")
         xml.close("samplecharacteristics")
         xml.close("format")
-        xml.open("track")
-        for (index, clip) in timeline.clips.enumerated() {
-            clipItem(clip, index: index, kind: .video, timeline, fileID: fileID[clip.media.url]!, written: &written, &xml)
-        }
-        xml.close("track")
+        track(.video, timeline, fileID: fileID, written: &written, &xml)
         xml.close("video")
         if timeline.hasAudio {
             xml.open("audio")
@@ -52,11 +48,7 @@ public enum FCP7XMLWriter {
             xml.element("samplerate", "48000")
             xml.close("samplecharacteristics")
             xml.close("format")
-            xml.open("track")
-            for (index, clip) in timeline.clips.enumerated() {
-                clipItem(clip, index: index, kind: .audio, timeline, fileID: fileID[clip.media.url]!, written: &written, &xml)
-            }
-            xml.close("track")
+            track(.audio, timeline, fileID: fileID, written: &written, &xml)
             xml.close("audio")
         }
         xml.close("media")
@@ -66,6 +58,16 @@ public enum FCP7XMLWriter {
     }
 
     private enum Kind: String { case video, audio }
+
+    /// One track of every clip (the audio track holds the same clips as the video one).
+    private static func track(_ kind: Kind, _ timeline: Timeline, fileID: [String: String], written: inout Set<String>,
+                              _ xml: inout XMLBuilder) {
+        xml.open("track")
+        for (index, clip) in timeline.clips.enumerated() {
+            clipItem(clip, index: index, kind: kind, timeline, fileID: fileID[clip.media.url]!, written: &written, &xml)
+        }
+        xml.close("track")
+    }
 
     private static func clipItem(_ clip: TimelineClip, index: Int, kind: Kind, _ timeline: Timeline, fileID: String,
                                  written: inout Set<String>, _ xml: inout XMLBuilder) {

@@ -80,7 +80,8 @@ public enum TimelineBuilder {
     ///   - clips: the source's live clips, any order.
     ///   - sourceMedia: the original or the gold master; ignored for `.exported`.
     public static func build(name: String, rate: FrameRate, clips: [TimelineSourceClip], selection: TimelineSelection,
-                             media kind: TimelineMediaKind, sourceMedia: TimelineMedia?, keepGaps: Bool) throws(TimelineError) -> Timeline {
+                             media kind: TimelineMediaKind, sourceMedia: TimelineMedia?, keepGaps: Bool,
+                             dropFrame: Bool? = nil) throws(TimelineError) -> Timeline {
         let chosen = clips.sorted { $0.startFrame < $1.startFrame }.compactMap { clip -> (TimelineSourceClip, Bool)? in
             let (included, marked) = selection.includes(clip.state)
             return included ? (clip, marked) : nil
@@ -105,6 +106,8 @@ public enum TimelineBuilder {
             record = start + length
         }
         let hasAudio = placed.allSatisfy(\.media.hasAudio)
-        return Timeline(name: name, rate: rate, dropFrame: rate.allowsDropFrame, clips: placed, hasAudio: hasAudio, keepsGaps: keepGaps)
+        // Drop-frame wherever the rate has it, unless the caller knows better (a source whose
+        // own timecode is non-drop).
+        return Timeline(name: name, rate: rate, dropFrame: rate.allowsDropFrame && (dropFrame ?? true), clips: placed, hasAudio: hasAudio, keepsGaps: keepGaps)
     }
 }
