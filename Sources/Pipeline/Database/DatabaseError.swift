@@ -1,8 +1,9 @@
 import Foundation
+import Support
 
 /// Every failure of the database layer: what went wrong, Postgres' SQLSTATE when the server
 /// said so, and what a person can do about it.
-public struct DatabaseError: Error, CustomStringConvertible, Sendable {
+public struct DatabaseError: OutageSignalling, CustomStringConvertible, Sendable {
     public enum Kind: Sendable, Equatable {
         /// Could not connect, or the connection dropped; the next call reconnects.
         case connection
@@ -44,6 +45,15 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     public var isConnectionLoss: Bool {
         kind == .connection || (sqlState?.hasPrefix("08") ?? false) || sqlState == "57P01"
             || sqlState == "57P02" || sqlState == "57P03"
+    }
+}
+
+extension DatabaseError {
+    /// The server is gone or cannot serve for now: the connection dropped, it is starting or
+    /// shutting down, or it lacks resources (class 53: disk full, out of memory, too many
+    /// connections). Work waits for it rather than spending attempts.
+    public var isOutage: Bool {
+        isConnectionLoss || (sqlState?.hasPrefix("53") ?? false)
     }
 }
 

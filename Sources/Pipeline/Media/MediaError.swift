@@ -1,7 +1,8 @@
 import CFFmpeg
+import Support
 
 /// Everything that can go wrong reading media through libav, with libav's own message.
-public enum MediaError: Error, Equatable, CustomStringConvertible {
+public enum MediaError: OutageSignalling, Equatable, CustomStringConvertible {
     /// Nothing exists at the path.
     case fileNotFound(path: String)
     /// The file exists but libav cannot read it as a media container.
@@ -24,6 +25,12 @@ public enum MediaError: Error, Equatable, CustomStringConvertible {
         case .undecodable(let path, let reason): "cannot decode \(path): \(reason)"
         case .cancelled: "cancelled"
         }
+    }
+
+    /// A libav call that failed because the disk is full (AVERROR(ENOSPC) is -ENOSPC).
+    public var isOutage: Bool {
+        if case .libav(_, let code, _) = self { return code < 0 && Outage.isOutage(errno: -code) }
+        return false
     }
 
     /// libav's text for a negative error code (what av_err2str would print).

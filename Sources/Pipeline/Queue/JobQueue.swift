@@ -64,6 +64,13 @@ public struct JobQueue: Sendable {
         return held ? next : nil
     }
 
+    /// Puts the job off because the infrastructure is unavailable (see `Outage`), spending
+    /// no attempt; the wait, or nil when this worker no longer holds the job or its outages
+    /// are used up (record a failure then).
+    public func postpone(_ db: PostgresConnection, _ job: Job, error: String) throws -> Duration? {
+        try JobQueries.postpone(db, id: job.id, worker: worker, attempt: job.attempt, error: error).map { .milliseconds(Int($0 * 1000)) }
+    }
+
     /// Hands a job back untouched (clean shutdown); true when it was still this worker's.
     @discardableResult
     public func release(_ db: PostgresConnection, _ job: Job) throws -> Bool {

@@ -1,6 +1,7 @@
 import Database
 import Domain
 import Foundation
+import Support
 
 /// Carries out one claimed job: moves its subject to the stage's working state, runs the
 /// handler's work, then completes the job and moves the subject on in one transaction — or
@@ -18,6 +19,8 @@ public struct JobRunner: Sendable {
         case released
         /// Another worker holds the job now (this one's lease ran out).
         case lostLease
+        /// The infrastructure was unavailable: put off by `after`, no attempt spent.
+        case postponed(after: Duration)
     }
 
     public init(queue: JobQueue, handler: any JobHandler) {
@@ -42,6 +45,8 @@ public struct JobRunner: Sendable {
         } catch let error as PermanentFailure {
             guard let next = try recordFailure(job, message: error.description, permanent: true, on: db) else { return .lostLease }
             return .failed(next)
+        } catch where Outage.isOutage(error) {
+            return try postpone(job, message: "\(error)", db: db)
         } catch {
             return try failure(job, message: "\(error)", db: db)
         }
@@ -54,7 +59,19 @@ public struct JobRunner: Sendable {
             }
         } catch is LeaseLost {
             return .lostLease
+        } catch let error as DatabaseError where error.isOutage && !error.isConnectionLoss {
+            // The server refused the commit for want of resources (a full disk): the work is
+            // done, but nothing of it was recorded; it is redone once the server has room.
+            return try postpone(job, message: "\(error)", db: db)
         }
+    }
+
+    /// Puts the job off for an outage without spending an attempt; once its outages are used
+    /// up, the outage counts as a failure. A lost connection throws (the caller reconnects
+    /// and postpones again).
+    public func postpone(_ job: Job, message: String, db: PostgresConnection) throws -> Outcome {
+        if let wait = try queue.postpone(db, job, error: message) { return .postponed(after: wait) }
+        return try failure(job, message: message, db: db)
     }
 
     private func failure(_ job: Job, message: String, db: PostgresConnection) throws -> Outcome {

@@ -152,8 +152,17 @@ public final class WorkerPool: @unchecked Sendable {
                 log(job, outcome)
             } catch let error as DatabaseError where error.isConnectionLoss {
                 logger.warning("database connection lost; reconnecting", metadata: ["worker": "\(name)"])
+                var reconnected = false
                 while !running.isStopping {
-                    if (try? db.reconnect(timeout: .seconds(5))) != nil { break }
+                    if (try? db.reconnect(timeout: .seconds(5))) != nil { reconnected = true; break }
+                }
+                // The job met the outage: put it off without spending an attempt. If the
+                // server was away longer than the lease, it was returned already (a loss).
+                if reconnected, let job = claimed {
+                    do { log(job, try runner.postpone(job, message: "\(error)", db: db)) } catch let again {
+                        logger.error("could not put the job off after reconnecting; its lease will run out and it will be retried",
+                                     metadata: ["job": "\(job.id)", "error": "\(again)"])
+                    }
                 }
             } catch {
                 // Not a lost connection: record it on the job rather than leave it running
@@ -242,6 +251,9 @@ public final class WorkerPool: @unchecked Sendable {
         case .failed(.retry(let after)): logger.warning("job failed; will retry", metadata: metadata.merging(["retry_in": "\(after)"]) { $1 })
         case .released: logger.info("job released", metadata: metadata)
         case .lostLease: logger.warning("job no longer held: cancelled, or taken over after its lease ran out", metadata: metadata)
+        case .postponed(let after):
+            logger.warning("job put off: the database, storage or disk is unavailable for now; no attempt spent",
+                           metadata: metadata.merging(["retry_in": "\(after)"]) { $1 })
         }
     }
 

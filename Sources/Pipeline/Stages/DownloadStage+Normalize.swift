@@ -16,8 +16,10 @@ extension DownloadStage {
             throw JobInterruption()
         } catch .undecodable(_, let reason) {
             throw PermanentFailure("the downloaded file does not decode cleanly and could not be repaired: \(reason)")
+        } catch let error where error.isOutage {
+            throw error  // a full disk: wait for space, spending no attempt
         } catch .libav(let operation, _, let message) {
-            // Disk full, out of memory: worth another attempt.
+            // Out of memory: worth another attempt.
             throw DownloadFailure(description: "normalizing the download failed: \(operation): \(message)")
         } catch {
             throw PermanentFailure("the downloaded file could not be checked: \(error)")

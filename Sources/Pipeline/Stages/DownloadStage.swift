@@ -73,6 +73,8 @@ enum DownloadStage {
         let copy = folder.appendingPathComponent("local-original.\(path.safeExtension)")
         do {
             try path.copy(to: copy)
+        } catch where Outage.isOutage(error) {
+            throw error  // the disk is full, not the file bad
         } catch {
             throw PermanentFailure("\(error)")
         }

@@ -30,7 +30,7 @@ enum PreprocessStage {
         } catch let error as MediaError {
             switch error {
             case .cancelled: throw JobInterruption()
-            case .libav: throw PreprocessFailure(description: "\(error)")  // may be transient: disk, memory
+            case .libav: throw error  // may be transient (memory), or an outage (a full disk)
             default: throw PermanentFailure("\(error)")  // the input itself is bad
             }
         }

@@ -1,10 +1,12 @@
 import CCurl
 import Foundation
+import Support
 
 /// A blocking HTTP client over one libcurl easy handle, with optional AWS SigV4 signing by
 /// libcurl itself (CURLOPT_AWS_SIGV4). One client serves one thread at a time (a curl easy
-/// handle is not thread-safe); reusing it across requests reuses its connections.
-public final class CurlHTTPClient {
+/// handle is not thread-safe: `CurlClientPool` hands each client to one thread at a time);
+/// reusing it across requests reuses its connections.
+public final class CurlHTTPClient: @unchecked Sendable {
     private let handle: UnsafeMutableRawPointer
     /// CURLOPT_ERRORBUFFER must outlive every perform, so the client owns it.
     private let errorBuffer: UnsafeMutablePointer<CChar>
@@ -14,8 +16,15 @@ public final class CurlHTTPClient {
     /// exactly once, thread-safely, on first use.
     private static let globalInit: CURLcode = heaters_curl_global_init_default()
 
-    /// - Parameter timeoutSeconds: limit for a whole request, 0 for none (large downloads).
-    public init(timeoutSeconds: Int = 300) throws(StorageError) {
+    /// A transfer slower than this many bytes a second for `stallSeconds` is a stall: it is
+    /// cut (and retried by the caller) whatever its size, where a total timeout would cut a
+    /// multi-GB transfer that is merely long.
+    static let stallBytesPerSecond = 1024
+    static let stallSeconds = 60
+
+    /// - Parameter timeoutSeconds: limit for a whole request, 0 (the default) for none: a
+    ///   stall is caught by the low-speed limit instead.
+    public init(timeoutSeconds: Int = 0) throws(StorageError) {
         try StorageError.throwIfFail(Self.globalInit, "curl_global_init")
         guard let handle = curl_easy_init() else {
             throw .curl(operation: "curl_easy_init", code: -1, message: "could not create a curl handle")
@@ -32,14 +41,18 @@ public final class CurlHTTPClient {
     }
 
     /// Sends `request`, signing it with SigV4 when `signing` is given, and waits for the
-    /// whole response. Throws only when no HTTP response was obtained.
-    public func perform(_ request: HTTPRequest, signing: AWSSigning? = nil) throws(StorageError) -> HTTPResponse {
+    /// whole response. Throws only when no HTTP response was obtained. With `bodyFile`, a 2xx
+    /// response's body is streamed into that file (created or truncated) rather than held in
+    /// memory, and the response's `body` is empty; other statuses' bodies (error documents)
+    /// stay in memory.
+    public func perform(_ request: HTTPRequest, signing: AWSSigning? = nil, bodyFile: URL? = nil) throws(StorageError) -> HTTPResponse {
         for header in request.headers where (header.name + header.value).contains(where: \.isNewline) {
             throw .invalidRequest("line break in header \(header.name)")
         }
         curl_easy_reset(handle)  // forget the previous request's options, keep its connections
         errorBuffer[0] = 0
-        let transfer = Transfer(upload: uploadBody(for: request))
+        let transfer = Transfer(upload: uploadBody(for: request), bodyFile: bodyFile)
+        defer { transfer.closeFile() }
 
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
@@ -54,6 +67,8 @@ public final class CurlHTTPClient {
             try set(heaters_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1), "NOSIGNAL")
             try set(heaters_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, 30), "CONNECTTIMEOUT")
             try set(heaters_curl_setopt_long(handle, CURLOPT_TIMEOUT, timeoutSeconds), "TIMEOUT")
+            try set(heaters_curl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, Self.stallBytesPerSecond), "LOW_SPEED_LIMIT")
+            try set(heaters_curl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, Self.stallSeconds), "LOW_SPEED_TIME")
             try set(heaters_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList), "HTTPHEADER")
             try set(heaters_curl_setopt_write(handle, receiveBody), "WRITEFUNCTION")
             try set(heaters_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context), "WRITEDATA")
@@ -67,8 +82,14 @@ public final class CurlHTTPClient {
                 try set(heaters_curl_setopt_string(handle, CURLOPT_USERNAME, signing.accessKeyID), "USERNAME")
                 try set(heaters_curl_setopt_string(handle, CURLOPT_PASSWORD, signing.secretAccessKey), "PASSWORD")
             }
-            try StorageError.throwIfFail(curl_easy_perform(handle), "\(request.method) \(request.url)",
-                                         detail: String(cString: errorBuffer))
+            let code = curl_easy_perform(handle)
+            // A write into the body file that failed (a full disk) says more than curl's
+            // "failed writing received data".
+            if let failure = transfer.fileError {
+                throw Outage.isOutage(failure) ? .unavailable(operation: "\(request.method) \(request.url)", message: "\(failure)")
+                    : .failed(operation: "\(request.method) \(request.url)", message: "\(failure)")
+            }
+            try StorageError.throwIfFail(code, "\(request.method) \(request.url)", detail: String(cString: errorBuffer))
         }
 
         var status = 0
@@ -121,8 +142,43 @@ private final class Transfer {
     var uploaded = 0
     var body = Data()
     var headers: [HTTPHeader] = []
+    /// The status of the response being received (interim ones included).
+    var status = 0
+    let bodyFile: URL?
+    private var file: FileHandle?
+    var fileError: (any Error)?
 
-    init(upload: Data?) { self.upload = upload }
+    init(upload: Data?, bodyFile: URL?) {
+        self.upload = upload
+        self.bodyFile = bodyFile
+    }
+
+    /// Appends received bytes: to the body file for a 2xx response when there is one, else
+    /// to memory. False when the file could not be written (the transfer is then aborted).
+    func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let bodyFile, (200..<300).contains(status) else {
+            body.append(contentsOf: bytes)
+            return true
+        }
+        do {
+            if file == nil {
+                guard FileManager.default.createFile(atPath: bodyFile.path, contents: nil) else {
+                    throw POSIXFailure("cannot create \(bodyFile.path)")
+                }
+                file = try FileHandle(forWritingTo: bodyFile)
+            }
+            try file?.write(contentsOf: bytes)
+            return true
+        } catch {
+            fileError = error
+            return false
+        }
+    }
+
+    func closeFile() {
+        do { try file?.close() } catch { if fileError == nil { fileError = error } }
+        file = nil
+    }
 }
 
 private func transfer(_ context: UnsafeMutableRawPointer?) -> Transfer {
@@ -131,8 +187,9 @@ private func transfer(_ context: UnsafeMutableRawPointer?) -> Transfer {
 
 private func receiveBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
     let length = size * count
-    if let data, length > 0 { transfer(context).body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length) }
-    return length
+    guard let data, length > 0 else { return length }
+    // Returning fewer bytes than given makes curl stop with CURLE_WRITE_ERROR.
+    return transfer(context).receive(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
 }
 
 private func receiveHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
@@ -143,6 +200,7 @@ private func receiveHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ 
         .trimmingCharacters(in: .whitespacesAndNewlines)
     if line.hasPrefix("HTTP/") {
         state.headers.removeAll()  // a new status line: earlier headers were an interim response's
+        state.status = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
     } else if let colon = line.firstIndex(of: ":") {
         let name = String(line[..<colon])
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)

@@ -121,6 +121,7 @@ public struct LocalObjectStore: ObjectStore {
             guard rename(temporary.path, target.path) == 0 else { throw POSIXFailure("rename into \(target.path)") }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
+            if Outage.isOutage(error) { throw StorageError.unavailable(operation: "put \(key)", message: "\(error)") }
             throw StorageError.failed(operation: "put \(key)", message: "\(error)")
         }
     }

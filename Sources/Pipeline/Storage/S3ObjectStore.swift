@@ -14,7 +14,9 @@ public struct S3ObjectStore: ObjectStore {
     let signing: AWSSigning
     /// Files larger than this go up in parts of this size (S3's minimum part is 5 MiB).
     public var partSize: Int = 16 << 20
-    public var attempts = 4
+    public var attempts = 5
+    /// Curl handles reused across requests (and threads, one at a time).
+    let clients = CurlClientPool()
 
     /// - Parameter url: `s3://bucket` or `s3://bucket/prefix`.
     public init(url: String, aws: AWSSettings) throws {
@@ -57,10 +59,16 @@ public struct S3ObjectStore: ObjectStore {
         try expect(send("PUT", key: key, body: data), [200], "put \(key)")
     }
 
+    /// Streams the object into `file` (a multi-GB original never sits in memory), through a
+    /// temporary file renamed into place once the whole body has arrived.
     public func get(key: StorageKey, to file: URL) throws {
-        let data = try get(key: key)
         let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).\(UUID().uuidString).part")
-        try data.write(to: temporary)
+        do {
+            try expect(send("GET", key: key, bodyFile: temporary), [200], "get \(key)")
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
         guard rename(temporary.path, file.path) == 0 else {
             try? FileManager.default.removeItem(at: temporary)
             throw StorageError.failed(operation: "get \(key)", message: POSIXFailure("rename into \(file.path)").description)
@@ -79,6 +87,12 @@ public struct S3ObjectStore: ObjectStore {
 
     public func delete(key: StorageKey) throws {
         try expect(send("DELETE", key: key), [204, 200, 404], "delete \(key)")
+    }
+
+    /// The object's size from a HEAD, or nil when there is none.
+    func objectSize(_ key: StorageKey) throws -> Int64? {
+        let response = try expect(send("HEAD", key: key), [200, 404], "head \(key)")
+        return response.status == 200 ? response.headers.value(for: "content-length").flatMap { Int64($0) } : nil
     }
 
     public func exists(key: StorageKey) throws -> Bool {
@@ -146,8 +160,19 @@ public struct S3ObjectStore: ObjectStore {
             let manifest = "<CompleteMultipartUpload>"
                 + etags.enumerated().map { "<Part><PartNumber>\($0.offset + 1)</PartNumber><ETag>\(Self.xmlEscaped($0.element))</ETag></Part>" }.joined()
                 + "</CompleteMultipartUpload>"
-            let done = try expect(send("POST", key: key, query: [("uploadId", uploadID)], body: Data(manifest.utf8)),
+            let done: HTTPResponse
+            do {
+                done = try expect(send("POST", key: key, query: [("uploadId", uploadID)], body: Data(manifest.utf8)),
                                   [200], "complete upload of \(key)")
+            } catch StorageError.notFound {
+                // NoSuchUpload: a completion whose answer was lost (the connection cut after
+                // the store had done it) and was sent again. The object of the right size is
+                // there, or the upload really is gone.
+                guard try objectSize(key) == Int64(try file.resourceValues(forKeys: [.fileSizeKey]).fileSize ?? -1) else {
+                    throw StorageError.failed(operation: "complete upload of \(key)", message: "the upload disappeared before it completed")
+                }
+                return
+            }
             // S3 can answer 200 with an error document when completion fails late.
             if String(decoding: done.body, as: UTF8.self).contains("<Error>") {
                 throw StorageError.failed(operation: "complete upload of \(key)", message: Self.errorSummary(done))
@@ -165,26 +190,30 @@ public struct S3ObjectStore: ObjectStore {
     private func objectName(_ key: StorageKey) -> String { prefix.isEmpty ? key.value : "\(prefix)/\(key.value)" }
 
     private func send(_ method: String, key: StorageKey, query: [(String, String)] = [], headers: [HTTPHeader] = [],
-                      body: Data? = nil) throws -> HTTPResponse {
+                      body: Data? = nil, bodyFile: URL? = nil) throws -> HTTPResponse {
         let path = objectName(key).split(separator: "/").map { Self.uriEncoded(String($0)) }.joined(separator: "/")
-        return try request(method, url: "\(bucketURL)/\(path)", query: query, headers: headers, body: body)
+        return try request(method, url: "\(bucketURL)/\(path)", query: query, headers: headers, body: body, bodyFile: bodyFile)
     }
 
-    /// One request, retried on transport errors, 5xx and 429 with growing pauses. The query
-    /// is written in SigV4's canonical form (sorted, encoded) so that what curl signs is what
-    /// the server reconstructs.
+    /// One request, retried on transport errors, 5xx and 429 with growing pauses (0.2 s
+    /// doubling, about 3 s in all); what is still failing after that is an outage the job
+    /// queue waits out. The query is written in SigV4's canonical form (sorted, encoded) so
+    /// that what curl signs is what the server reconstructs. With `bodyFile`, a successful
+    /// body is streamed into that file (rewritten by each attempt).
     func request(_ method: String, url: String, query: [(String, String)] = [], headers: [HTTPHeader] = [],
-                         body: Data? = nil) throws -> HTTPResponse {
+                 body: Data? = nil, bodyFile: URL? = nil) throws -> HTTPResponse {
         let queryText = query.sorted { $0.0 < $1.0 }.map { "\(Self.uriEncoded($0.0))=\(Self.uriEncoded($0.1))" }.joined(separator: "&")
         let full = queryText.isEmpty ? url : "\(url)?\(queryText)"
         var pause = 0.2
         var lastError: (any Error)?
         for attempt in 1...attempts {
             do {
-                let response = try CurlHTTPClient(timeoutSeconds: 600).perform(
-                    HTTPRequest(method: method, url: full, headers: headers, body: body), signing: signing)
-                if (response.status >= 500 || response.status == 429) && attempt < attempts {
-                    lastError = StorageError.failed(operation: "\(method) \(url)", message: Self.errorSummary(response))
+                let response = try clients.withClient { client in
+                    try client.perform(HTTPRequest(method: method, url: full, headers: headers, body: body), signing: signing,
+                                       bodyFile: bodyFile)
+                }
+                if Self.isUnavailable(response.status) && attempt < attempts {
+                    lastError = StorageError.unavailable(operation: "\(method) \(url)", message: Self.errorSummary(response))
                 } else {
                     return response
                 }
@@ -202,10 +231,16 @@ public struct S3ObjectStore: ObjectStore {
     func expect(_ response: HTTPResponse, _ statuses: Set<Int>, _ operation: String) throws -> HTTPResponse {
         guard statuses.contains(response.status) else {
             if response.status == 404 { throw StorageError.notFound(key: operation) }
+            if Self.isUnavailable(response.status) {
+                throw StorageError.unavailable(operation: operation, message: Self.errorSummary(response))
+            }
             throw StorageError.failed(operation: operation, message: Self.errorSummary(response))
         }
         return response
     }
+
+    /// 5xx and 429 (SlowDown): the store cannot serve now, not "this request is wrong".
+    static func isUnavailable(_ status: Int) -> Bool { status >= 500 || status == 429 }
 
     static func errorSummary(_ response: HTTPResponse) -> String {
         let text = String(decoding: response.body, as: UTF8.self)

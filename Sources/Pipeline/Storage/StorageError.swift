@@ -1,7 +1,8 @@
 import CCurl
+import Support
 
 /// What can go wrong talking to an object store. Messages never include credentials.
-public enum StorageError: Error, Equatable, CustomStringConvertible {
+public enum StorageError: OutageSignalling, Equatable, CustomStringConvertible {
     /// The request itself is malformed (caught before anything is sent).
     case invalidRequest(String)
     /// libcurl failed: `message` is curl's text for `code`, plus its detail when it gave one.
@@ -12,6 +13,8 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
     case notFound(key: String)
     /// The store answered with an error (S3 status and code, or a file system error).
     case failed(operation: String, message: String)
+    /// The store cannot serve for now: S3 kept answering 5xx or 429, or the disk is full.
+    case unavailable(operation: String, message: String)
 
     public var description: String {
         switch self {
@@ -20,8 +23,24 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
         case .invalidKey(let key, let reason): "invalid storage key \"\(key)\": \(reason)"
         case .notFound(let key): "no object at \(key)"
         case .failed(let operation, let message): "\(operation) failed: \(message)"
+        case .unavailable(let operation, let message): "\(operation) failed: \(message) (the store is unavailable for now)"
         }
     }
+
+    /// Transport failures (no connection, a reset, a stall, a cut transfer) and an
+    /// unavailable store are outages; a malformed request or a missing object is not.
+    public var isOutage: Bool {
+        switch self {
+        case .unavailable: true
+        case .curl(_, let code, _): Self.transientCurlCodes.contains(code)
+        default: false
+        }
+    }
+
+    /// CURLE_COULDNT_RESOLVE_PROXY/HOST (5, 6), COULDNT_CONNECT (7), PARTIAL_FILE (18),
+    /// OPERATION_TIMEDOUT (28), GOT_NOTHING (52), SEND_ERROR (55), RECV_ERROR (56),
+    /// HTTP2 (16), HTTP2_STREAM (92).
+    static let transientCurlCodes: Set<Int32> = [5, 6, 7, 16, 18, 28, 52, 55, 56, 92]
 
     /// Throws `.curl` unless `code` is CURLE_OK. `detail` is curl's error buffer, which says
     /// more than `curl_easy_strerror` (host names, TLS reasons) but never the user/password.

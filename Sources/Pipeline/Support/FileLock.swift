@@ -37,9 +37,14 @@ public final class FileLock: @unchecked Sendable {
 }
 
 /// A failed system call, with errno's text.
-public struct POSIXFailure: Error, CustomStringConvertible, Sendable {
+public struct POSIXFailure: OutageSignalling, CustomStringConvertible, Sendable {
     public let description: String
+    public let code: Int32
     public init(_ what: String, errno code: Int32 = errno) {
+        self.code = code
         description = "\(what): \(String(cString: strerror(code)))"
     }
+
+    /// A full disk is the machine's trouble, not the input's.
+    public var isOutage: Bool { Outage.isOutage(errno: code) }
 }

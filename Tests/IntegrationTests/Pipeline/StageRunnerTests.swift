@@ -74,6 +74,57 @@ import Testing
         #expect(try state(bad) == "downloaded")
     }
 
+    /// A store that is down is an outage: the job is put off (5 s, doubling) with no attempt
+    /// spent, however often it happens, and finishes once the store is back; only when its
+    /// outages are used up does one count as a failure.
+    @Test func anOutageSpendsNoAttemptAndTheJobFinishesWhenTheStoreIsBack() async throws {
+        let db = try PostgresConnection(conninfo: try await TestDatabase.fresh())
+        let dir = try ProjectPaths.freshDirectory("stage-outage")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let server = try MotoServer(directory: dir)
+        defer { server.stop() }
+        let proxy = try FaultyS3Proxy(upstream: server.endpoint)
+        defer { proxy.stop() }
+        let store = try StorageFaultTests.store(behind: proxy)
+        try store.createBucket()
+        let stages = [Stage(name: "download", input: [SourceVideoState.new, .downloading], working: .downloading,
+                            success: .downloaded, failure: .downloadFailed, queue: "io", maxAttempts: 2) { context in
+            try store.put(data: Data("original".utf8), key: try StorageKey("sources/\(context.job.subjectID)/original.mp4"))
+            return StageResult(json: "{}")
+        }]
+        let queue = JobQueue(worker: "test/1/io-1")
+        let runner = JobRunner(queue: queue, handler: try Self.handler(stages))
+        func runOne() throws -> JobRunner.Outcome? {
+            try db.execute("UPDATE jobs SET scheduled_at = now()")  // the backoff, skipped
+            guard let job = try queue.claim(db, queue: "io", stages: ["download"]).first else { return nil }
+            return try runner.run(job, on: db, progress: { _ in }, isCancelled: { false })
+        }
+        let id = try db.query("INSERT INTO source_videos (title, source_uri) VALUES ('a', 'https://x/a') RETURNING id").first!.decode("id", as: Int64.self)
+        #expect(try Dispatcher(stages: stages).dispatch(db) == 1)
+        try proxy.set(down: true)
+        for outage in 1...4 {
+            let row = { try db.query("SELECT state, max_attempts, outages, extract(epoch FROM scheduled_at - now())::float8 AS wait FROM jobs").first! }
+            guard case .postponed? = try runOne() else { Issue.record("outage \(outage) was not postponed"); return }
+            let job = try row()
+            let wait: Double = try job.decode("wait")
+            let expected = 5 * pow(2, Double(outage - 1))
+            #expect(wait > expected * 0.85 && wait < expected * 1.15, "outage \(outage): put off \(wait) s")
+            #expect(try job.decode("max_attempts", as: Int.self) == 2 + outage && job.decode("outages", as: Int.self) == outage)
+            #expect(try job.decode("state", as: String.self) == "retryable")
+        }
+        let outcomes = try db.query("SELECT outcome, error FROM job_attempts ORDER BY id")
+        #expect(try outcomes.map { try $0.decode("outcome", as: String.self) } == Array(repeating: "postponed", count: 4))
+        #expect(try outcomes.allSatisfy { try $0.decode("error", as: String.self).contains("unavailable for now") })
+        #expect(try db.query("SELECT state FROM source_videos").first!.decode("state", as: String.self) == "downloading")
+        // Outages used up: the next one counts as a failure, attempts and all.
+        try db.execute("UPDATE jobs SET max_outages = outages")
+        guard case .failed(.retry)? = try runOne() else { Issue.record("an outage past the budget is not a failure"); return }
+        try proxy.set(down: false)
+        #expect(try runOne() == .completed)
+        #expect(try db.query("SELECT state FROM source_videos WHERE id = $1", [id]).first!.decode("state", as: String.self) == "downloaded")
+        #expect(try store.exists(key: try StorageKey("sources/\(id)/original.mp4")))
+    }
+
     @Test func aJobWhoseSubjectMovedOnIsSkipped() async throws {
         let db = try PostgresConnection(conninfo: try await TestDatabase.fresh())
         let stages = Self.table(Switch())

@@ -22,5 +22,6 @@ public struct Migration: Sendable {
         Migration0013HNSWBuildQuality.migration,
         Migration0014SourceTimecode.migration,
         Migration0015JobLosses.migration,
+        Migration0016JobOutages.migration,
     ]
 }

@@ -42,6 +42,12 @@ public enum JobQueries {
         try !db.query(JobSQL.fail, [id, worker, attempt, error, discard, delaySeconds]).isEmpty
     }
 
+    /// Puts a running job off for an outage; the wait in seconds, or nil when it is not held
+    /// or its outages are used up.
+    public static func postpone(_ db: PostgresConnection, id: Int64, worker: String, attempt: Int, error: String) throws -> Double? {
+        try db.query(JobSQL.postpone, [id, worker, attempt, error]).first?.decode("wait")
+    }
+
     /// Hands a running job back without spending an attempt; false when not held.
     public static func release(_ db: PostgresConnection, id: Int64, worker: String, attempt: Int) throws -> Bool {
         try !db.query(JobSQL.release, [id, worker, attempt]).isEmpty

@@ -92,6 +92,28 @@ enum JobSQL {
         RETURNING failed.state
         """
 
+    /// $1 id, $2 worker, $3 attempt, $4 error. An outage (the database, the store or the
+    /// disk unavailable) spends no attempt — the allowance grows by one, as a release's does —
+    /// but one of the job's `max_outages`, and the job waits 5 s doubling to 5 min (±10 %), long
+    /// enough to ride out a restart or a full disk being cleared. Nothing is updated once the
+    /// outages are used up (the caller then records a failure) or the lease is not held.
+    static let postpone = """
+        WITH postponed AS (
+            UPDATE jobs SET
+                state = 'retryable', outages = outages + 1, max_attempts = max_attempts + 1,
+                scheduled_at = now() + make_interval(secs => least(300, 5 * power(2, least(outages, 6))) * (0.9 + 0.2 * random())),
+                lease_expires_at = NULL,
+                errors = errors || jsonb_build_array(jsonb_build_object(
+                    'attempt', attempt, 'at', now(), 'worker', $2::text, 'outage', outages + 1, 'error', $4::text))
+            WHERE id = $1 AND state = 'running' AND attempted_by = $2 AND attempt = $3 AND outages < max_outages
+            RETURNING id, attempt, scheduled_at
+        ), logged AS (
+            UPDATE job_attempts a SET outcome = 'postponed', finished_at = now(), error = $4
+            FROM postponed WHERE a.job_id = postponed.id AND a.attempt = postponed.attempt AND a.outcome = 'running'
+        )
+        SELECT extract(epoch FROM scheduled_at - now())::float8 AS wait FROM postponed
+        """
+
     /// $1 id, $2 worker, $3 attempt. A clean shutdown hands the job back without using up
     /// an attempt: the attempt stays counted (each has its row in job_attempts) and the
     /// allowance grows by one.
@@ -147,7 +169,7 @@ enum JobSQL {
 
     /// $1 id: a discarded or cancelled job runs again with a fresh set of attempts.
     static let retry = """
-        UPDATE jobs SET state = 'available', attempt = 0, losses = 0, scheduled_at = now(), finished_at = NULL
+        UPDATE jobs SET state = 'available', attempt = 0, losses = 0, outages = 0, scheduled_at = now(), finished_at = NULL
         WHERE id = $1 AND state IN ('discarded', 'cancelled')
         RETURNING id, stage, subject_id
         """
@@ -163,7 +185,7 @@ enum JobSQL {
                               AND live.state IN (\(live)))
             ORDER BY stage, subject_type, subject_id, id DESC
         )
-        UPDATE jobs SET state = 'available', attempt = 0, losses = 0, scheduled_at = now(), finished_at = NULL
+        UPDATE jobs SET state = 'available', attempt = 0, losses = 0, outages = 0, scheduled_at = now(), finished_at = NULL
         FROM pick WHERE jobs.id = pick.id
         RETURNING jobs.id, jobs.stage, jobs.subject_id
         """
