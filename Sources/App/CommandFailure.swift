@@ -1,4 +1,6 @@
 import ArgumentParser
+import Config
+import Database
 import Foundation
 
 /// Ends a command with a message on stderr and a non-zero exit, without a stack of
@@ -19,15 +21,86 @@ extension AsyncParsableCommand {
         do {
             try await body()
         } catch let error as CommandFailure {
-            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            FileHandle.standardError.write(Data("error: \(ErrorContext.shared.explain(error))\n".utf8))
             throw ExitCode(error.code)
         } catch let error as ExitCode {
             throw error
         } catch let error as CleanExit {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("error: \(ErrorContext.shared.explain(error))\n".utf8))
             throw ExitCode.failure
         }
+    }
+}
+
+/// What this process knows about where its errors come from, set when the configuration is
+/// loaded: the secrets no message may show (libpq quotes a malformed URL, password and all),
+/// the data dir (a file system error there says to choose another), and where an external
+/// database's URL came from (a connection error says which setting to check).
+final class ErrorContext: @unchecked Sendable {
+    static let shared = ErrorContext()
+    private let lock = NSLock()
+    private var secrets: [String] = []
+    private var dataDirectory: String?
+    private var databaseOrigin: String?
+
+    func record(_ config: HeatersConfig) {
+        lock.withLock {
+            // Very short values would blank out ordinary words; libpq never needs them quoted.
+            secrets = config.secrets.filter { $0.count >= 3 }.sorted { $0.count > $1.count }
+            dataDirectory = config.dataDirectory.standardizedFileURL.path
+            databaseOrigin = config.databaseURLOrigin
+        }
+    }
+
+    /// The message for `error`: Foundation's file errors in plain words, the fix that applies,
+    /// and every known secret replaced by ***.
+    func explain(_ error: any Error) -> String {
+        let (secrets, dataDirectory, databaseOrigin) = lock.withLock { (self.secrets, self.dataDirectory, self.databaseOrigin) }
+        var text = Self.plainWords(error)
+        if !text.contains("fix:") {
+            if let database = error as? DatabaseError, database.kind == .connection, let origin = databaseOrigin {
+                text += "\n  fix: check \(origin) (postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE): is the server up and "
+                    + "reachable, are the user and password right? Or unset it to use the embedded database"
+            } else if let dataDirectory, text.contains(dataDirectory) {
+                text += "\n  fix: the data dir \(dataDirectory) must be a folder heaters can write, with free space: choose "
+                    + "another with --data-dir or HEATERS_DATA_DIR, or fix the one you have"
+            }
+        }
+        return redacted(text, secrets)
+    }
+
+    /// `text` with every known secret replaced by ***.
+    func redacted(_ text: String) -> String { redacted(text, lock.withLock { secrets }) }
+
+    private func redacted(_ text: String, _ secrets: [String]) -> String {
+        secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
+    }
+
+    /// Foundation's errors describe themselves as `Error Domain=NSCocoaErrorDomain Code=512
+    /// "(null)" UserInfo={…}`; this is the file and the system's reason instead.
+    static func plainWords(_ error: any Error) -> String {
+        if error is CommandFailure || error is DatabaseError { return "\(error)" }
+        let ns = error as NSError
+        guard ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain else { return "\(error)" }
+        let path = ns.userInfo[NSFilePathErrorKey] as? String ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+        var reason = ns.localizedFailureReason ?? ns.localizedDescription
+        let underlying = ns.userInfo.values.compactMap { $0 as? any Error }.map { $0 as NSError }
+            .first { $0.domain == NSPOSIXErrorDomain }
+        if let code = underlying?.code ?? (ns.domain == NSPOSIXErrorDomain ? ns.code : nil) {
+            reason = String(cString: strerror(Int32(code)))
+        }
+        // A file where a folder belongs (EEXIST, ENOTDIR): say which.
+        var isDirectory: ObjCBool = false
+        if var blocked = path {
+            while !blocked.isEmpty && blocked != "/" && !FileManager.default.fileExists(atPath: blocked, isDirectory: &isDirectory) {
+                blocked = (blocked as NSString).deletingLastPathComponent
+            }
+            if !isDirectory.boolValue && FileManager.default.fileExists(atPath: blocked) {
+                return "\(path!): \(reason) (\(blocked) is a file, not a folder)"
+            }
+        }
+        return path.map { "\($0): \(reason)" } ?? reason
     }
 }

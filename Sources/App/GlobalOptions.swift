@@ -19,8 +19,10 @@ struct GlobalOptions: ParsableArguments {
     /// The configuration with these flags applied on top of file and environment.
     func load() throws -> HeatersConfig {
         do {
-            return try HeatersConfig.load(overrides: .init(configFile: config, dataDirectory: dataDir,
-                                                           databaseURL: databaseURL, logLevel: logLevel))
+            let loaded = try HeatersConfig.load(overrides: .init(configFile: config, dataDirectory: dataDir,
+                                                                 databaseURL: databaseURL, logLevel: logLevel))
+            ErrorContext.shared.record(loaded)
+            return loaded
         } catch let error as ConfigError {
             throw CommandFailure(error.description)
         }

@@ -133,4 +133,50 @@ import Testing
                               region: "us-east-1", endpointURL: nil)
         #expect(!"\(aws)".contains("wJalrXUtnFEMI"))
     }
+
+    @Test func wholeNumbersAreNumbersAndAValueOfTheWrongTypeIsNamedWithWhatItShouldBe() throws {
+        let file = try ConfigFile(toml: """
+            [review]
+            undo_seconds = 60
+            [keyframes.strategies.ends]
+            positions = [0, 1]
+            """, source: "c.toml")
+        #expect(file.review?.undoSeconds == 60 && file.keyframes?.strategies?["ends"]?.positions == [0, 1])
+        for (toml, message) in [("[review]\nundo_seconds = \"soon\"", "review.undo_seconds must be a number, not the text \"soon\""),
+                                ("storage = 42", "storage must be text in quotes, not the whole number 42"),
+                                ("[export.profiles.web]\ncrf = 1.5", "export.profiles.web.crf must be a whole number, not the number 1.5"),
+                                ("[embeddings.models.m]\ninput_size = [1, 1]\ndimension = 3", "embeddings.models.m.path is missing")] {
+            do {
+                _ = try ConfigFile(toml: toml, source: "c.toml")
+                Issue.record("accepted \(toml)")
+            } catch let error as ConfigError {
+                #expect(error.description == "c.toml: " + message || error.description.hasPrefix("c.toml: " + message), "\(error)")
+                #expect(!error.description.contains("DecodingError"))
+            }
+        }
+    }
+
+    @Test func aDatabaseURLThatIsNoPostgresURLIsRefusedWithoutShowingIt() throws {
+        for url in ["heaters please", "mysql://u:hunter22@db/x"] {
+            do {
+                _ = try HeatersConfig.resolve(file: ConfigFile(), environment: ["DATABASE_URL": url], overrides: .init())
+                Issue.record("accepted \(url)")
+            } catch let error as ConfigError {
+                #expect(error.description.hasPrefix("DATABASE_URL is ") && !error.description.contains("hunter22"), "\(error)")
+            }
+        }
+        for url in ["postgresql://u@db/x", "postgres://db", "host=db dbname=x"] {
+            #expect(try HeatersConfig.resolve(file: ConfigFile(), environment: ["DATABASE_URL": url], overrides: .init()).databaseURL == url)
+        }
+    }
+
+    @Test func theSecretsOfAConfigurationIncludeTheDatabasePasswordAsWrittenAndDecoded() throws {
+        #expect(Set(Secrets.passwords(in: "postgresql://u:p%40ss@db:5432/x")) == ["p%40ss", "p@ss"])
+        #expect(Secrets.passwords(in: "postgresql://db/x?password=tok3n&sslmode=require") == ["tok3n"])
+        #expect(Secrets.passwords(in: "host=db password='a b c' user=u") == ["a b c"])
+        #expect(Secrets.passwords(in: "postgresql://u@db/x").isEmpty)
+        let config = try HeatersConfig.resolve(file: ConfigFile(), environment: ["DATABASE_URL": "postgres://u:pw123@db/x",
+                                                                                 "AWS_SECRET_ACCESS_KEY": "wJalr"], overrides: .init())
+        #expect(Set(config.secrets) == ["pw123", "wJalr"] && config.databaseURLOrigin == "DATABASE_URL")
+    }
 }

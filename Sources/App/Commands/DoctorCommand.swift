@@ -12,7 +12,13 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let checks = await Doctor(config: try global.load(), environment: ProcessInfo.processInfo.environment).run()
+            // libpq may quote a malformed DATABASE_URL, password and all: no check shows a secret.
+            let checks = await Doctor(config: try global.load(), environment: ProcessInfo.processInfo.environment).run().map {
+                var check = $0
+                check.detail = ErrorContext.shared.redacted(check.detail)
+                check.fix = check.fix.map(ErrorContext.shared.redacted)
+                return check
+            }
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -115,6 +115,12 @@ public struct ConfigFile: Decodable, Sendable, Equatable {
 
         public struct Strategy: Decodable, Sendable, Equatable {
             public var positions: [Double]
+
+            enum CodingKeys: String, CodingKey { case positions }
+
+            public init(from decoder: any Decoder) throws {
+                positions = try decoder.container(keyedBy: CodingKeys.self).decode([TOMLNumber].self, forKey: .positions).map(\.value)
+            }
         }
     }
 
@@ -144,6 +150,18 @@ public struct ConfigFile: Decodable, Sendable, Equatable {
             enum CodingKeys: String, CodingKey {
                 case path, inputSize = "input_size", mean, std, channels, dimension, version, description
             }
+
+            public init(from decoder: any Decoder) throws {
+                let c = try decoder.container(keyedBy: CodingKeys.self)
+                path = try c.decode(String.self, forKey: .path)
+                inputSize = try c.decode([Int].self, forKey: .inputSize)
+                mean = try c.decodeIfPresent([TOMLNumber].self, forKey: .mean)?.map(\.value)
+                std = try c.decodeIfPresent([TOMLNumber].self, forKey: .std)?.map(\.value)
+                channels = try c.decodeIfPresent(String.self, forKey: .channels)
+                dimension = try c.decode(Int.self, forKey: .dimension)
+                version = try c.decodeIfPresent(String.self, forKey: .version)
+                description = try c.decodeIfPresent(String.self, forKey: .description)
+            }
         }
     }
 
@@ -154,6 +172,10 @@ public struct ConfigFile: Decodable, Sendable, Equatable {
         public var undoSeconds: Double?
 
         enum CodingKeys: String, CodingKey { case undoSeconds = "undo_seconds" }
+
+        public init(from decoder: any Decoder) throws {
+            undoSeconds = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(TOMLNumber.self, forKey: .undoSeconds)?.value
+        }
     }
 
     /// How the review station draws.
@@ -186,8 +208,69 @@ public struct ConfigFile: Decodable, Sendable, Equatable {
             throw ConfigError("\(source): unknown setting\(keys.count > 1 ? "s" : ""): \(keys.joined(separator: ", "))")
         } catch let error as TOMLParseError {
             throw ConfigError("\(source): not valid TOML at \(error.source.begin): \(error.description)")
+        } catch let error as DecodingError {
+            throw ConfigError("\(source): \(Self.explain(error, in: toml))")
         } catch {
             throw ConfigError("\(source): \(error)")
+        }
+    }
+
+    /// A decoding error in the words of the file: the setting, what it should be and what it
+    /// is (TOMLKit reports a value of the wrong type as a missing key, and in Swift's terms).
+    static func explain(_ error: DecodingError, in toml: String) -> String {
+        let (path, debug): ([any CodingKey], String) = switch error {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            (context.codingPath, context.debugDescription)
+        case .keyNotFound(let key, let context):
+            (context.codingPath.last?.stringValue == key.stringValue ? context.codingPath : context.codingPath + [key],
+             context.debugDescription)
+        @unknown default: ([], "\(error)")
+        }
+        let name = path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            .replacingOccurrences(of: ".[", with: "[").drop { $0 == "." }
+        // The Swift type the decoder wanted is the first quoted word of its description.
+        let wanted = debug.split(separator: "\"").dropFirst().first.map(String.init) ?? ""
+        let kind = ["Double": "a number", "Float": "a number", "Int": "a whole number", "String": "text in quotes",
+                    "Bool": "true or false", "Array": "a list [ … ]"][wanted] ?? "another kind of value"
+        guard let found = value(at: path, in: toml) else { return "\(name) is missing: it must be \(kind)" }
+        return "\(name) must be \(kind), not \(found)"
+    }
+
+    /// How the value at `path` reads in the file, if it is there.
+    static func value(at path: [any CodingKey], in toml: String) -> String? {
+        guard var current: any TOMLValueConvertible = try? TOMLTable(string: toml) else { return nil }
+        for key in path {
+            if let index = key.intValue {
+                guard let array = current.array, index < array.count else { return nil }
+                current = array[index]
+            } else {
+                guard let table = current.table, let next = table[key.stringValue] else { return nil }
+                current = next
+            }
+        }
+        if let text = current.string { return "the text \"\(text)\"" }
+        if let number = current.int { return "the whole number \(number)" }
+        if let number = current.double { return "the number \(number)" }
+        if let flag = current.bool { return flag ? "true" : "false" }
+        if current.array != nil { return "a list" }
+        if current.table != nil { return "a table" }
+        return "\(current)"
+    }
+}
+
+/// A TOML number where heaters takes a fractional value: `60` is as good as `60.0`.
+struct TOMLNumber: Decodable {
+    let value: Double
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let double = try? container.decode(Double.self) {
+            value = double
+        } else if let int = try? container.decode(Int.self) {
+            value = Double(int)
+        } else {
+            throw DecodingError.typeMismatch(Double.self, .init(codingPath: decoder.codingPath,
+                                                                debugDescription: "Cannot decode \"Double\""))
         }
     }
 }

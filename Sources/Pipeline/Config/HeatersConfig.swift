@@ -37,6 +37,15 @@ public struct HeatersConfig: Sendable {
     public var keys: [String: String]
     /// The settings file that was read, if any.
     public var configFile: URL?
+    /// Where `databaseURL` came from, as a person would look for it: `DATABASE_URL`,
+    /// `--database-url` or `database_url in FILE`.
+    public var databaseURLOrigin: String?
+
+    /// The secret values this configuration holds (a database password as written and
+    /// decoded, the AWS secret key and session token), which no message may show.
+    public var secrets: [String] {
+        (databaseURL.map(Secrets.passwords(in:)) ?? []) + [aws.secretAccessKey, aws.sessionToken].compactMap { $0 }
+    }
 
     /// Values given on the command line; nil leaves the lower layers' value.
     public struct Overrides: Sendable {
@@ -78,6 +87,7 @@ public struct HeatersConfig: Sendable {
         }
         var config = try resolve(file: file, environment: environment, overrides: overrides)
         config.configFile = read
+        if config.databaseURLOrigin?.hasPrefix("database_url") == true { config.databaseURLOrigin = "database_url in \(path.path)" }
         return config
     }
 
@@ -108,6 +118,11 @@ public struct HeatersConfig: Sendable {
         guard ["symbols", "auto", "sixel", "kitty"].contains(graphics) else {
             throw ConfigError("station.graphics must be symbols, auto, sixel or kitty, not \"\(graphics)\"")
         }
+        let databaseURL = pick(overrides.databaseURL, "DATABASE_URL", file.databaseURL)
+        let databaseURLOrigin: String? = databaseURL == nil ? nil
+            : overrides.databaseURL?.isEmpty == false ? "--database-url"
+            : env["DATABASE_URL"]?.isEmpty == false ? "DATABASE_URL" : "database_url in the config file"
+        if let databaseURL, let origin = databaseURLOrigin { try checkDatabaseURL(databaseURL, origin: origin) }
         let aws = AWSSettings(
             accessKeyID: pick(nil, "AWS_ACCESS_KEY_ID", file.aws?.accessKeyID),
             secretAccessKey: pick(nil, "AWS_SECRET_ACCESS_KEY", file.aws?.secretAccessKey),
@@ -116,7 +131,7 @@ public struct HeatersConfig: Sendable {
             endpointURL: pick(nil, "AWS_ENDPOINT_URL", file.aws?.endpointURL))
         return HeatersConfig(
             dataDirectory: URL(fileURLWithPath: dataDir),
-            databaseURL: pick(overrides.databaseURL, "DATABASE_URL", file.databaseURL),
+            databaseURL: databaseURL,
             storage: storage,
             aws: aws,
             venv: pick(nil, "HEATERS_VENV", file.tools?.venv).map { URL(fileURLWithPath: expandTilde(env)($0)) },
@@ -133,7 +148,21 @@ public struct HeatersConfig: Sendable {
             embeddingModel: pick(nil, "HEATERS_EMBEDDING_MODEL", file.embeddings?.model) ?? "heaters-descriptor-v1",
             embeddingModels: file.embeddings?.models ?? [:],
             keys: file.keys ?? [:],
-            configFile: nil)
+            configFile: nil,
+            databaseURLOrigin: databaseURLOrigin)
+    }
+
+    /// A database URL is a `postgresql://` (or `postgres://`) URI or libpq's `key=value` form;
+    /// anything else (another scheme, a stray word, which libpq would take for a database name
+    /// on the local socket) is refused here, naming where it came from but not its text,
+    /// which may hold a password.
+    static func checkDatabaseURL(_ url: String, origin: String) throws {
+        let lower = url.lowercased()
+        let uri = lower.hasPrefix("postgresql://") || lower.hasPrefix("postgres://")
+        if uri || (!url.contains("://") && url.contains("=")) { return }
+        let what = url.contains("://") ? "a \(lower.prefix { $0 != ":" }):// URL, not a Postgres one" : "not a Postgres URL"
+        throw ConfigError("\(origin) is \(what): give postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (or libpq's "
+                          + "key=value form), or unset it to use the embedded database")
     }
 
     static func home(_ env: [String: String]) -> String {

@@ -24,6 +24,30 @@ enum Secrets {
         return conninfo.range(of: #"(^|[\s?&])password\s*="#, options: .regularExpression) != nil
     }
 
+    /// The password a Postgres connection string carries, as written and percent-decoded
+    /// (libpq's own messages may quote either): the URI's `user:password@` or `?password=`,
+    /// or the keyword form's `password=…` (quoted or bare). Empty when there is none.
+    static func passwords(in conninfo: String) -> [String] {
+        var found: [String] = []
+        let lower = conninfo.lowercased()
+        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://"), let scheme = conninfo.range(of: "://") {
+            let rest = conninfo[scheme.upperBound...]
+            let authority = rest.prefix { $0 != "/" && $0 != "?" }
+            if let at = authority.firstIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+                found.append(String(authority[authority.index(after: colon)..<at]))
+            }
+        }
+        let pattern = #"(?:^|[\s?&])password\s*=\s*('(?:[^'\\]|\\.)*'|[^\s&]+)"#
+        var searched = conninfo.startIndex..<conninfo.endIndex
+        while let match = conninfo.range(of: pattern, options: .regularExpression, range: searched) {
+            let value = conninfo[match].drop { $0 != "=" }.dropFirst().drop { $0 == " " }
+            found.append(value.hasPrefix("'") ? String(value.dropFirst().dropLast()) : String(value))
+            searched = match.upperBound..<conninfo.endIndex
+        }
+        let decoded = found.compactMap { $0.removingPercentEncoding }
+        return Array(Set((found + decoded).filter { !$0.isEmpty }))
+    }
+
     /// Refuses a config file that holds a secret and that its group or other users can read.
     static func checkPermissions(of path: URL, holding secrets: [String]) throws {
         guard !secrets.isEmpty,

@@ -117,7 +117,19 @@ enum DownloadStage {
                                    + "duration \(info.durationSeconds) s)")
         }
         try checkFrameRate(info, name: name)
+        try checkDimensions(info, name: name)
         return info
+    }
+
+    /// The largest picture side heaters takes: 8K (8192). Larger frames are hundreds of
+    /// megabytes each to decode, and the lossless gold master of such a video does not fit a
+    /// worker's memory and disk; a file merely claiming such a size is refused the same way.
+    static let maximumSide = 8192
+
+    static func checkDimensions(_ info: MediaInfo, name: String) throws {
+        guard info.width > maximumSide || info.height > maximumSide else { return }
+        throw PermanentFailure("\(name) is \(info.width)×\(info.height) pixels; heaters takes videos up to \(maximumSide) "
+                               + "pixels a side: scale it down first, e.g. ffmpeg -i IN -vf scale=3840:-2 OUT")
     }
 
     /// The rate the frames are cut and timed by: a file declaring none, or an absurd one, is

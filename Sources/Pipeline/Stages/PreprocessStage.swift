@@ -1,6 +1,7 @@
 import Database
 import Foundation
 import Media
+import Support
 import Queue
 import Storage
 
@@ -30,7 +31,10 @@ enum PreprocessStage {
         } catch let error as MediaError {
             switch error {
             case .cancelled: throw JobInterruption()
-            case .libav: throw error  // may be transient (memory), or an outage (a full disk)
+            case .libav where error.isOutage:
+                throw DiskFull(cause: error, folder: folder.deletingLastPathComponent(),
+                               hint: "the lossless gold master needs several times the original's size")
+            case .libav: throw error  // may be transient (memory)
             default: throw PermanentFailure("\(error)")  // the input itself is bad
             }
         }
