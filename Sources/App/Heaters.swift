@@ -12,7 +12,7 @@ struct Heaters: AsyncParsableCommand {
             $XDG_CONFIG_HOME/heaters/config.toml, overridden by the environment (DATABASE_URL, \
             HEATERS_DATA_DIR, HEATERS_STORAGE, AWS_*), overridden by flags.
             """,
-        subcommands: [ReviewCommand.self, SubmitCommand.self, SourcesCommand.self, ClipCommand.self, SimilarCommand.self, TimelineCommand.self, EmbedCommand.self, KeysCommand.self, DetectCommand.self, StatusCommand.self, JobsCommand.self, RetryCommand.self, DBCommand.self, DoctorCommand.self, BenchCommand.self],
+        subcommands: [ReviewCommand.self, SubmitCommand.self, SourcesCommand.self, ClipCommand.self, SimilarCommand.self, TimelineCommand.self, EmbedCommand.self, KeysCommand.self, DetectCommand.self, StatusCommand.self, JobsCommand.self, CancelCommand.self, RetryCommand.self, DBCommand.self, DoctorCommand.self, BenchCommand.self],
         defaultSubcommand: ReviewCommand.self
     )
 }

@@ -90,6 +90,18 @@ public struct JobQueue: Sendable {
         try JobQueries.cancel(db, id: id)
     }
 
+    /// A user's cancel of a stage job: the job is cancelled and its subject marked failed
+    /// with `message` in one transaction, so that the dispatcher, which creates jobs from
+    /// subjects' states, does not create it again; `retry` brings both back. False when the
+    /// job had finished already.
+    public static func cancel(_ db: PostgresConnection, id: Int64, message: String, subjects: any JobSubjects) throws -> Bool {
+        try db.transaction { tx in
+            guard let job = try JobQueries.cancelReturning(tx, id: id) else { return false }
+            try subjects.fail(stage: job.stage, subjectID: job.subjectID, message: message, on: tx)
+            return true
+        }
+    }
+
     /// Brings a discarded or cancelled job back with fresh attempts, and its subject from the
     /// stage's failure state back to the stage's input, in one transaction.
     public static func retry(_ db: PostgresConnection, id: Int64, subjects: any JobSubjects) throws -> Bool {

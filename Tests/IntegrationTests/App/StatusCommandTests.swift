@@ -247,6 +247,37 @@ import Testing
         }
     }
 
+    @Test func cancelStopsAJobUntilItIsRetried() throws {
+        let dir = try ProjectPaths.freshDirectory("cancel")
+        defer { HeatersCLI.stopAndRemove(dir) }
+        let db = try Self.database(dir)
+        let source = try Rows.source(db)
+        try db.execute("UPDATE source_videos SET state = 'downloaded' WHERE id = $1", [source])
+        let queued = try Self.job(db, stage: "preprocess", subject: source, state: .available)
+
+        let cancelled = try Self.json(Cancelled.self, ["cancel", "\(queued)", "--json"], dir: dir)
+        #expect(cancelled.cancelled == queued)
+        let job = try #require(try db.query("SELECT state FROM jobs WHERE id = $1", [queued]).first)
+        #expect(try job.decode("state", as: String.self) == "cancelled")
+        let subject = try #require(try db.query("SELECT state, error_message FROM source_videos WHERE id = $1", [source]).first)
+        #expect(try subject.decode("state", as: String.self) == "preprocess_failed", "the cancel sticks: the dispatcher leaves it")
+        #expect(try subject.decode("error_message", as: String.self).contains("heaters retry \(queued) runs it again"))
+
+        let again = try HeatersCLI.run(["cancel", "\(queued)"], dataDirectory: dir)
+        #expect(again.status == 1 && again.stderr.contains("job \(queued) is cancelled: only a queued or running job can be cancelled"),
+                "\(again.output)")
+        let missing = try HeatersCLI.run(["cancel", "999999"], dataDirectory: dir)
+        #expect(missing.status == 1 && missing.stderr.contains("there is no job 999999"), "\(missing.output)")
+        let help = try HeatersCLI.run(["cancel", "--help"], dataDirectory: dir)
+        #expect(help.status == 0 && help.stdout.contains("heaters retry ID"), "\(help.output)")
+
+        #expect(try HeatersCLI.run(["retry", "\(queued)"], dataDirectory: dir).status == 0)
+        #expect(try db.query("SELECT state FROM source_videos WHERE id = $1", [source]).first!.decode("state", as: String.self)
+                == "downloaded", "retry brings the subject back to the stage's input")
+    }
+
+    struct Cancelled: Decodable { var cancelled: Int64 }
+
     @Test func retryBringsFailedJobsBackAndRefusesOthersClearly() throws {
         let dir = try ProjectPaths.freshDirectory("retry")
         defer { HeatersCLI.stopAndRemove(dir) }

@@ -136,4 +136,52 @@ import Testing
         #expect(try JobRunner(queue: queue, handler: try Self.handler(stages)).run(job, on: db, progress: { _ in }, isCancelled: { false }) == .skipped)
         #expect(try db.query("SELECT state FROM source_videos WHERE id = $1", [id]).first!.decode("state", as: String.self) == "download_failed")
     }
+
+    /// A user's cancel sticks: the subject is marked failed with the job, so the dispatcher
+    /// (which creates jobs from subjects' states) does not bring the work back; a running job
+    /// cancelled mid-work commits nothing; `retry` brings job and subject back.
+    @Test func aCancelledJobStaysCancelledUntilRetried() async throws {
+        let conninfo = try await TestDatabase.fresh()
+        let db = try PostgresConnection(conninfo: conninfo), user = try PostgresConnection(conninfo: conninfo)
+        let cancelMidWork = Atomic<Bool>(false)
+        let stages = [Stage(name: "download", input: [SourceVideoState.new, .downloading], working: .downloading,
+                            success: .downloaded, failure: .downloadFailed, queue: "io", maxAttempts: 2) { context in
+            if cancelMidWork.load(ordering: .sequentiallyConsistent) {
+                // The user cancels from another connection while the work runs.
+                _ = try JobQueue.cancel(user, id: context.job.id, message: "cancelled by a test",
+                                        subjects: StageTransitions(stages: StageTable.all))
+            }
+            return StageResult(json: "{}")
+        }]
+        let transitions = StageTransitions(stages: stages), dispatcher = Dispatcher(stages: stages)
+        let queue = JobQueue(worker: "test/1/io-1")
+        let runner = JobRunner(queue: queue, handler: try Self.handler(stages))
+        func state(_ id: Int64) throws -> String {
+            try db.query("SELECT state FROM source_videos WHERE id = $1", [id]).first!.decode("state")
+        }
+        let queued = try db.query("INSERT INTO source_videos (title, source_uri) VALUES ('q', 'https://x/q') RETURNING id").first!.decode("id", as: Int64.self)
+        #expect(try dispatcher.dispatch(db) == 1)
+        let job: Int64 = try db.query("SELECT id FROM jobs WHERE subject_id = $1", [queued]).first!.decode("id")
+        #expect(try JobQueue.cancel(db, id: job, message: "cancelled by a test", subjects: transitions))
+        #expect(try state(queued) == "download_failed")
+        #expect(try dispatcher.dispatch(db) == 0, "the cancel sticks: no new job for the subject")
+        #expect(try !JobQueue.cancel(db, id: job, message: "again", subjects: transitions), "a finished job cannot be cancelled")
+        #expect(try JobQueue.retry(db, id: job, subjects: transitions))
+        #expect(try state(queued) == "new")
+        let claimed = try #require(try queue.claim(db, queue: "io", stages: ["download"]).first)
+        #expect(try runner.run(claimed, on: db, progress: { _ in }, isCancelled: { false }) == .completed)
+        #expect(try state(queued) == "downloaded")
+
+        cancelMidWork.store(true, ordering: .sequentiallyConsistent)
+        let running = try db.query("INSERT INTO source_videos (title, source_uri) VALUES ('r', 'https://x/r') RETURNING id").first!.decode("id", as: Int64.self)
+        #expect(try dispatcher.dispatch(db) == 1)
+        let live = try #require(try queue.claim(db, queue: "io", stages: ["download"]).first)
+        #expect(try runner.run(live, on: db, progress: { _ in }, isCancelled: { false }) == .lostLease,
+                "the work's result is not committed once its job is cancelled")
+        #expect(try state(running) == "download_failed")
+        let row = try #require(try db.query("SELECT state, error_message FROM source_videos WHERE id = $1", [running]).first)
+        #expect(try row.decode("error_message", as: String.self) == "cancelled by a test")
+        #expect(try db.query("SELECT state FROM jobs WHERE id = $1", [live.id]).first!.decode("state", as: String.self) == "cancelled")
+        #expect(try dispatcher.dispatch(db) == 0)
+    }
 }

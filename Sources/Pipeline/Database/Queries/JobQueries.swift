@@ -78,7 +78,13 @@ public enum JobQueries {
         try !db.query(JobSQL.cancel, [id]).isEmpty
     }
 
-    /// A job brought back by `retry` or `retryAllDiscarded`.
+    /// Cancels a job that has not finished; returns it (its stage and subject), nil when it
+    /// had finished already.
+    public static func cancelReturning(_ db: PostgresConnection, id: Int64) throws -> Revived? {
+        try db.query(JobSQL.cancel, [id]).first.map(revived)
+    }
+
+    /// A job brought back by `retry` or `retryAllDiscarded`, or cancelled.
     public struct Revived: Sendable, Equatable {
         public var id: Int64
         public var stage: String

@@ -159,12 +159,12 @@ enum JobSQL {
         WITH cancelled AS (
             UPDATE jobs SET state = 'cancelled', finished_at = now(), lease_expires_at = NULL
             WHERE id = $1 AND state IN (\(live))
-            RETURNING id
+            RETURNING id, stage, subject_id
         ), logged AS (
             UPDATE job_attempts a SET outcome = 'cancelled', finished_at = now()
             FROM cancelled WHERE a.job_id = cancelled.id AND a.outcome = 'running'
         )
-        SELECT id FROM cancelled
+        SELECT id, stage, subject_id FROM cancelled
         """
 
     /// $1 id: a discarded or cancelled job runs again with a fresh set of attempts.
