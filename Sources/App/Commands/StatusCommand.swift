@@ -21,7 +21,8 @@ struct StatusCommand: AsyncParsableCommand {
             --json prints one JSON object: sourceVideos, clips and jobs each hold total and \
             byState (every state, zeros included); jobs also holds byStage; failed holds \
             sourceVideos, clips and jobs; recovering lists live jobs retried after their worker \
-            was lost (losses, maxLosses, retriesAt).
+            was lost or put off by an outage (losses, maxLosses, outages, maxOutages, lastError, \
+            retriesAt).
             """)
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print one JSON object instead of text.") var json = false
@@ -35,6 +36,10 @@ struct StatusCommand: AsyncParsableCommand {
         }
     }
 
+    private static func again(_ job: RecoveringJob) -> String {
+        job.retriesAt.map { "again at \(CommandOutput.time($0))" } ?? "running again"
+    }
+
     static func text(_ status: PipelineStatus) -> String {
         var rows = [countRow("source videos", status.sourceVideos), countRow("clips", status.clips),
                     countRow("jobs", status.jobs.all)]
@@ -43,12 +48,21 @@ struct StatusCommand: AsyncParsableCommand {
         }
         var lines = CommandOutput.table(rows, rightAligned: [1])
         lines += reviewLines(status.review)
-        if !status.recovering.isEmpty {
+        let lost = status.recovering.filter { $0.losses > 0 }
+        if !lost.isEmpty {
             lines.append("")
             lines.append("retried after their worker was lost (crashed or killed; losses spend no attempts):")
-            lines += CommandOutput.table(status.recovering.map { job in
-                ["\(job.id)", job.stage, "subject \(job.subjectID)", "lost \(job.losses) of \(job.maxLosses)",
-                 job.retriesAt.map { "again at \(CommandOutput.time($0))" } ?? "running again"]
+            lines += CommandOutput.table(lost.map { job in
+                ["\(job.id)", job.stage, "subject \(job.subjectID)", "lost \(job.losses) of \(job.maxLosses)", again(job)]
+            }, rightAligned: [0], indent: "  ")
+        }
+        let waiting = status.recovering.filter { $0.outages > 0 }
+        if !waiting.isEmpty {
+            lines.append("")
+            lines.append("put off by an outage (database, storage or disk unavailable; outages spend no attempts):")
+            lines += CommandOutput.table(waiting.map { job in
+                ["\(job.id)", job.stage, "subject \(job.subjectID)", "outage \(job.outages) of \(job.maxOutages)", again(job),
+                 CommandOutput.oneLine(job.lastError ?? "(no message)")]
             }, rightAligned: [0], indent: "  ")
         }
         lines.append("")

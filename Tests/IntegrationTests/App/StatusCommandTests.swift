@@ -44,6 +44,15 @@ import Testing
         var clips: Counts
         var jobs: JobCounts
         var failed: Failed
+        var recovering: [Recovering]
+    }
+
+    struct Recovering: Decodable {
+        var id: Int64
+        var losses: Int
+        var outages: Int
+        var maxOutages: Int
+        var lastError: String?
     }
 
     struct ListedJob: Decodable {
@@ -194,7 +203,23 @@ import Testing
             #expect(text.stdout.contains(expected), "missing \"\(expected)\" in:\n\(text.stdout)")
         }
         #expect(!text.stdout.contains("(first)"))
-        try db.execute("UPDATE jobs SET losses = 0, scheduled_at = now(), state = 'available' WHERE id = $1", [available])
+        #expect(!text.stdout.contains("put off by an outage"), "no outage yet:\n\(text.stdout)")
+
+        // A job put off by an outage is listed with what was unavailable.
+        try db.execute("""
+            UPDATE jobs SET losses = 0, outages = 3, errors = errors || '[{"attempt": 1, "outage": 3, "error": "storage unavailable: HTTP 503"}]'::jsonb
+            WHERE id = $1
+            """, [available])
+        let outage = try HeatersCLI.run(["status"], dataDirectory: dir)
+        for expected in ["put off by an outage", "\(available)  export  subject \(failedClip)  outage 3 of 100  again at",
+                         "storage unavailable: HTTP 503"] {
+            #expect(outage.stdout.contains(expected), "missing \"\(expected)\" in:\n\(outage.stdout)")
+        }
+        #expect(!outage.stdout.contains("retried after their worker was lost"), "\(outage.stdout)")
+        let recovering = try #require(try Self.json(Status.self, ["status", "--json"], dir: dir).recovering.first)
+        #expect(recovering.id == available && recovering.outages == 3 && recovering.maxOutages == 100
+                && recovering.lastError == "storage unavailable: HTTP 503")
+        try db.execute("UPDATE jobs SET outages = 0, scheduled_at = now(), state = 'available' WHERE id = $1", [available])
 
         // heaters jobs: filters, newest first, the limit and the total beyond it.
         let failedJobs = try Self.json(Listing.self, ["jobs", "--state", "discarded", "--json"], dir: dir)

@@ -9,12 +9,14 @@ public struct PipelineStatus: Sendable, Encodable {
     public var clips: StateCounts
     public var jobs: JobCounts
     public var review: ReviewStatus
-    /// Live jobs whose worker was lost at least once, being retried on their losses budget.
+    /// Live jobs whose worker was lost, or that met an outage (the database, the store or the
+    /// disk unavailable), at least once: retried on their own budgets, spending no attempts.
     public var recovering: [RecoveringJob]
     public var failed: FailedItems
 }
 
-/// A live job retried after its worker was lost (crashed, killed, its lease ran out).
+/// A live job retried after its worker was lost (crashed, killed, its lease ran out) or after
+/// an outage put it off.
 public struct RecoveringJob: Sendable, Encodable {
     public var id: Int64
     public var stage: String
@@ -22,6 +24,10 @@ public struct RecoveringJob: Sendable, Encodable {
     public var state: String
     public var losses: Int
     public var maxLosses: Int
+    public var outages: Int
+    public var maxOutages: Int
+    /// The error its last attempt recorded (for an outage: what was unavailable).
+    public var lastError: String?
     /// When it runs again (nil: running now).
     public var retriesAt: Date?
 }
@@ -185,12 +191,13 @@ public enum StatusQueries {
     public static let defaultFailedLimit = 50
 
     /// Counts and failed items; each failed list holds at most `failedLimit` of the newest.
-    /// $1 limit. Live jobs with losses, most lost first.
+    /// $1 limit. Live jobs with losses or outages, most lost or put off first.
     static let recoveringJobs = """
-        SELECT id, stage, subject_id, state, losses, max_losses,
+        SELECT id, stage, subject_id, state, losses, max_losses, outages, max_outages,
+               errors -> -1 ->> 'error' AS last_error,
                CASE WHEN state = 'running' THEN NULL ELSE scheduled_at END AS retries_at
-        FROM jobs WHERE losses > 0 AND state IN (\(JobSQL.live))
-        ORDER BY losses DESC, id LIMIT $1
+        FROM jobs WHERE (losses > 0 OR outages > 0) AND state IN (\(JobSQL.live))
+        ORDER BY losses + outages DESC, id LIMIT $1
         """
 
     public static func pipelineStatus(_ db: PostgresConnection, failedLimit: Int = defaultFailedLimit) throws -> PipelineStatus {
@@ -213,6 +220,8 @@ public enum StatusQueries {
             recovering: try db.query(Self.recoveringJobs, [failedLimit]).map { row in
                 RecoveringJob(id: try row.decode("id"), stage: try row.decode("stage"), subjectID: try row.decode("subject_id"),
                               state: try row.decode("state"), losses: try row.decode("losses"), maxLosses: try row.decode("max_losses"),
+                              outages: try row.decode("outages"), maxOutages: try row.decode("max_outages"),
+                              lastError: try row.decodeIfPresent("last_error"),
                               retriesAt: try row.decodeIfPresent("retries_at"))
             },
             failed: FailedItems(
