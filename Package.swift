@@ -36,9 +36,11 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         .systemLibrary(name: "CChafa", pkgConfig: "chafa", providers: [.apt(["libchafa-dev", "libglib2.0-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        // OpenCV is C++: COpenCV only carries opencv4's pkg-config flags; COpenCVShim is the C API.
-        .systemLibrary(name: "COpenCV", pkgConfig: "opencv4", providers: [.apt(["libopencv-dev"])]),
-        .target(name: "COpenCVShim", dependencies: ["COpenCV"]),
+        // OpenCV is C++: COpenCV links the modules the shim uses (not all of opencv4's
+        // pkg-config list: see its module map); COpenCVShim is the C API.
+        .systemLibrary(name: "COpenCV", providers: [.apt(["libopencv-dev"])]),
+        .target(name: "COpenCVShim", dependencies: ["COpenCV"], cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4"])],
+                linkerSettings: ["opencv_core", "opencv_imgproc", "opencv_dnn"].map { .linkedLibrary($0) }),
 
         // The layers, innermost first.
         layer("Domain"),

@@ -5,7 +5,8 @@
 
 #include <opencv2/core.hpp>
 #include <opencv2/dnn.hpp>
-#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgcodecs.hpp>  // IMREAD_COLOR only: the decoder is loaded lazily
+#include "lazy_imdecode.hpp"
 #include <opencv2/imgproc.hpp>
 #include <opencv2/core/utils/logger.hpp>
 #include <sys/stat.h>
@@ -167,7 +168,7 @@ extern "C" int hcv_image_model_embed_jpeg(hcv_image_model *model, const uint8_t 
         }
         // The Mat only borrows the caller's bytes; imdecode does not write through it.
         cv::Mat encoded(1, static_cast<int>(size), CV_8UC1, const_cast<uint8_t *>(data));
-        cv::Mat bgr = cv::imdecode(encoded, cv::IMREAD_COLOR);
+        cv::Mat bgr = hcv::lazy_imdecode(encoded, cv::IMREAD_COLOR);
         if (bgr.empty() || bgr.type() != CV_8UC3) {
             write_error(err, err_size, "JPEG could not be decoded");
             return HCV_IMAGE_MODEL_BAD_INPUT;
