@@ -22,7 +22,7 @@ enum StationFixtures {
         _ = reducer.start(&state)
         _ = reducer.reduce(&state, .sessionStarted("s1"))
         _ = reducer.reduce(&state, .queuePage(QueuePage(entries: clips, total: 5), after: nil, replacing: true, exhausted: true))
-        _ = reducer.reduce(&state, .claimed(clips.map(\.clipID)))
+        _ = reducer.reduce(&state, .claimed(clips.map(\.clipID), around: clips.first?.clipID))
         return (reducer, state)
     }
 

@@ -48,6 +48,41 @@ import Testing
         #expect(state.selectedClip == 13)
     }
 
+    /// Keys held or typed ahead at the end of the loaded rows are not lost: the moves past the
+    /// last row wait for the page that is on its way and go on when it arrives; a move up
+    /// cancels them.
+    @Test func movesPastTheLoadedRowsGoOnWhenTheNextPageArrives() {
+        let reducer = StationReducer(keymap: try! Keymap())
+        var state = StationState(size: .init(rows: 24, columns: 80), now: F.start)
+        _ = reducer.start(&state)
+        _ = reducer.reduce(&state, .sessionStarted("s1"))
+        let first = Array(F.clips.prefix(3)), rest = (3..<8).map { F.entry(Int64(10 + $0), start: $0 * 100, end: ($0 + 1) * 100) }
+        _ = reducer.reduce(&state, .queuePage(QueuePage(entries: first, total: 8), after: nil, replacing: true, exhausted: false))
+        let asked = F.keys("j", reducer, &state)
+        #expect(asked.contains(.loadQueue(after: first[2], filter: QueueFilter(), limit: 200, replacing: false)),
+                "near the end of the rows the next page is asked for")
+        _ = F.keys("jjjj", reducer, &state)
+        #expect(state.selectedClip == 12 && state.pendingRows == 3, "held at the last loaded row, three moves kept")
+        _ = reducer.reduce(&state, .queuePage(QueuePage(entries: Array(rest.prefix(2)), total: 8), after: first[2], replacing: false,
+                                              exhausted: false))
+        #expect(state.selectedClip == 14 && state.pendingRows == 1, "two rows arrived: two moves made, one still kept")
+        _ = reducer.reduce(&state, .queuePage(QueuePage(entries: Array(rest.suffix(3)), total: 8), after: rest[1], replacing: false,
+                                              exhausted: true))
+        #expect(state.selectedClip == 15 && state.pendingRows == 0, "every key the reviewer pressed counted")
+        _ = F.keys("9j", reducer, &state)
+        #expect(state.selectedClip == 17 && state.pendingRows == 0, "at the end of an exhausted queue nothing is kept")
+
+        // A move up cancels moves kept for a page.
+        var other = StationState(size: .init(rows: 24, columns: 80), now: F.start)
+        _ = reducer.start(&other)
+        _ = reducer.reduce(&other, .queuePage(QueuePage(entries: first, total: 8), after: nil, replacing: true, exhausted: false))
+        _ = F.keys("5j", reducer, &other)
+        #expect(other.pendingRows == 3)
+        _ = F.keys("k", reducer, &other)
+        _ = reducer.reduce(&other, .queuePage(QueuePage(entries: rest, total: 8), after: first[2], replacing: false, exhausted: true))
+        #expect(other.selectedClip == 11 && other.pendingRows == 0)
+    }
+
     @Test func approveShowsAtOnceMovesOnAndIsConfirmed() throws {
         var (reducer, state) = F.loaded()
         let effects = F.keys("a", reducer, &state)
@@ -207,9 +242,22 @@ import Testing
 
     @Test func aClipAnotherSessionHoldsIsLeftToIt() {
         var (reducer, state) = F.loaded()
-        _ = reducer.reduce(&state, .claimed([12, 13, 14]))
+        _ = reducer.reduce(&state, .claimed([12, 13, 14], around: 10))
         #expect(state.selectedClip == 12)
         #expect(state.message?.text.contains("another session") == true)
+    }
+
+    /// Scrolling faster than claims come back: the answer to a claim made around a clip
+    /// already left behind does not send the selection back to it.
+    @Test func aLateClaimForAClipLeftBehindDoesNotPullTheSelectionBack() {
+        var (reducer, state) = F.loaded()
+        _ = F.keys("jjj", reducer, &state)
+        #expect(state.selectedClip == 13)
+        _ = reducer.reduce(&state, .claimed([10, 11, 12], around: 11))
+        #expect(state.selectedClip == 13 && state.message == nil, "the claim around 11 says nothing of 13")
+        _ = reducer.reduce(&state, .claimed([12, 14], around: 13))
+        #expect(state.selectedClip == 12 && state.message?.text.contains("clip 13 is being reviewed in another session") == true,
+                "the claim around 13 itself does: another session holds it")
     }
 
     @Test func aBookmarkReturnsToItsClipAndFrame() {
@@ -253,7 +301,7 @@ import Testing
         _ = reducer.reduce(&state, .key(.enter))
         #expect(state.selectedClip == 90 && state.current == published && state.frame == 300, "opened in place at its first frame")
         #expect(state.rows.contains(published))
-        _ = reducer.reduce(&state, .claimed([11, 12]))
+        _ = reducer.reduce(&state, .claimed([11, 12], around: 11))
         #expect(state.selectedClip == 90, "a clip opened from the list is not claimed, so not left to another session")
         #expect(reducer.reduce(&state, .key(.character("q"))).contains(.saveBookmark(clip: 10, frame: 0)),
                 "quitting on an exported clip bookmarks the pending one after it, which the queue offers again")

@@ -58,7 +58,7 @@ final class EffectRunner: @unchecked Sendable {
                 events.post(.sessionStarted(id))
             case .claim(let around):
                 guard let session = status.withLock({ $0.session }) else { return }
-                events.post(.claimed(try backend.claim(session: session, around: around, count: 3)))
+                events.post(.claimed(try backend.claim(session: session, around: around, count: 3), around: around?.clipID))
             case .loadQueue(let after, let filter, let limit, let replacing):
                 let session = status.withLock { $0.session }
                 let page = try backend.queuePage(session: session, after: after, filter: filter, limit: limit)

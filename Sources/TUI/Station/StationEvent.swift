@@ -8,7 +8,8 @@ public enum StationEvent: Sendable, Equatable {
     case resize(ScreenSize)
     case tick(Date)
     case sessionStarted(String)
-    case claimed([Int64])
+    /// The clips the session holds, after a claim made around clip `around` (nil: none).
+    case claimed([Int64], around: Int64?)
     /// A page of the queue: `replacing` the window (a refresh or a jump) or appended to it.
     case queuePage(QueuePage, after: QueueEntry?, replacing: Bool, exhausted: Bool)
     /// The clips this session decided, as the database has them now.

@@ -31,7 +31,14 @@ extension StationReducer {
             }
             return effects
         }
-        return keepSelection(&state, previousIndex: oldIndex)
+        let kept = keepSelection(&state, previousIndex: oldIndex)
+        if !replacing, state.pendingRows > 0, state.current != nil {
+            let rows = state.pendingRows
+            state.pendingRows = 0
+            return kept + moveSelection(by: rows, &state)
+        }
+        if replacing { state.pendingRows = 0 }
+        return kept
     }
 
     /// After the rows changed: keep the selected clip, or take the row now in its place.
@@ -85,6 +92,13 @@ extension StationReducer {
             return [.loadQueue(after: nil, filter: state.filter, limit: windowLimit, replacing: true)]
         }
         let clamped = min(max(target, 0), rows.count - 1)
+        // Past the loaded rows with more to come: kept for the page on its way (see
+        // `pendingRows`); a move up cancels what was kept.
+        if offset < 0 {
+            state.pendingRows = 0
+        } else if target > clamped, !state.queueExhausted {
+            state.pendingRows = min(state.pendingRows + target - clamped, pageSize)
+        }
         // Deep in a long queue: the window moves on (keeping a quarter of it above the
         // selection), so refreshes stay within `windowLimit`.
         let keep = windowLimit / 4

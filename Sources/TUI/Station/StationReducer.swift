@@ -40,8 +40,13 @@ public struct StationReducer: Sendable {
             state.session = id
             return state.current.map { [.claim(around: $0)] } ?? []
 
-        case .claimed(let ids):
+        case .claimed(let ids, let around):
             state.claimed = Set(ids)
+            // A claim made around a clip the reviewer has already moved past says nothing of
+            // the clip now selected (its own claim is on its way): only that one may tell
+            // that another session holds it. Read as such, it sent the selection back while
+            // keys were held down.
+            guard around == nil || around == state.selectedClip else { return [] }
             // Only a pending clip is claimed; one opened from the similar list is not.
             guard let current = state.current, current.state == .pendingReview, !state.claimed.contains(current.clipID) else {
                 return []

@@ -14,6 +14,10 @@ public struct StationState: Sendable, Equatable {
     public var queueLoaded = false
     /// No page after the last entry.
     public var queueExhausted = false
+    /// Clips the reviewer moved down past the last loaded row while the next page was on its
+    /// way (keys held or typed ahead): the selection goes on by as many when it arrives,
+    /// rather than those keys being lost at the page boundary.
+    public var pendingRows = 0
     /// The window starts after this entry (nil: at the start of the queue).
     public var windowCursor: QueueEntry?
     public var filter = QueueFilter()
