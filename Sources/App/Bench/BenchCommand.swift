@@ -11,7 +11,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Developer benchmarks: preprocess versus the ffmpeg CLI, frame fetch latency, review decision latency, clip export, "
             + "similarity search.",
-        subcommands: [Preprocess.self, Frames.self, ReviewBench.self, ExportBench.self, SimilarityBench.self])
+        subcommands: [Preprocess.self, Frames.self, ReviewBench.self, ExportBench.self, SimilarityBench.self, LoadBench.self])
 
     /// The p50 and p95 of `values` (sorted here).
     static func percentiles(_ values: [Double]) -> (p50: Double, p95: Double) {

@@ -133,3 +133,21 @@ public enum LoadBenchmarkQueries {
         WHERE v.source_uri = $1
         """
 }
+
+extension LoadBenchmarkQueries {
+    /// The reference the load benchmark sets its figures beside: one clip by primary key, the
+    /// cheapest statement a round trip can carry on the same server and connection.
+    public static func clipByID(_ db: PostgresConnection, id: Int64) throws -> String? {
+        try db.query("SELECT state FROM clips WHERE id = $1", [id]).first?.decode("state")
+    }
+
+    /// The loaded clips' id range (the reference picks its ids from it).
+    public static func clipIDs(_ db: PostgresConnection, uri: String) throws -> ClosedRange<Int64>? {
+        guard let row = try db.query("""
+            SELECT min(c.id) AS lo, max(c.id) AS hi FROM clips c JOIN source_videos v ON v.id = c.source_video_id
+            WHERE v.source_uri = $1
+            """, [uri]).first,
+              let lo: Int64 = try row.decodeIfPresent("lo"), let hi: Int64 = try row.decodeIfPresent("hi") else { return nil }
+        return lo...hi
+    }
+}
