@@ -55,6 +55,7 @@ public struct JobRunner: Sendable {
                 guard try queue.complete(tx, job, result: completion.result) else { throw LeaseLost() }
                 try completion.commit?(tx)
                 try handler.subjects.succeed(stage: job.stage, subjectID: job.subjectID, on: tx)
+                Failpoint.hit("job-commit")  // inside the completing transaction, before it commits
                 return .completed
             }
         } catch is LeaseLost {

@@ -48,6 +48,7 @@ enum DownloadStage {
         context.progress(0.92)
         let key = try StorageKey(joining: "sources", String(source.id), "original.\(safeExtension(file))")
         try storage.put(file: file, key: key)
+        Failpoint.hit("download-stored")
         // An earlier attempt may have stored the original under another extension (yt-dlp
         // picked another format); no row names it (only a completed attempt records one), so
         // it is an orphan.

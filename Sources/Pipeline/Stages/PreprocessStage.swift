@@ -47,6 +47,7 @@ enum PreprocessStage {
         let proxyKey = try StorageKey((base + ["proxy.mp4"]).joined(separator: "/"))
         let indexKey = try StorageKey((base + ["frames.idx"]).joined(separator: "/"))
         try storage.put(file: goldFile, key: goldKey)
+        Failpoint.hit("preprocess-stored")  // between the puts: some objects stored, none recorded
         try storage.put(file: proxyFile, key: proxyKey)
         try storage.put(data: try index.encoded(), key: indexKey)
         context.progress(0.98)
