@@ -33,8 +33,7 @@ import Testing
             let submit = try HeatersCLI.run(["submit", "--title", "faults \(n)", video.path], dataDirectory: queue.dir, extra: environment)
             try #require(submit.status == 0, "\(submit.output)")
         }
-        let seed = UInt64(Date().timeIntervalSince1970)
-        let harness = try FaultHarness(dir: queue.dir, environment: environment, seed: seed)
+        let harness = try FaultHarness(dir: queue.dir, environment: environment)
         defer { harness.stopAll() }
         try proxy.set(unavailable: 0.05, cut: 0.05)
 
@@ -123,7 +122,7 @@ import Testing
             """).first!
         let kills = Dictionary(grouping: harness.faults, by: { $0 }).map { "\($0.value.count)× \($0.key)" }.sorted()
         print("""
-            fault injection (seed \(seed)): \(harness.faults.count) process faults: \(kills.joined(separator: ", "));
+            fault injection: \(harness.faults.count) process faults: \(kills.joined(separator: ", "));
               store: \(counters.requests) requests, \(counters.unavailable) answered 503, \(counters.cut_before) cut before the store saw them, \
             \(counters.cut_after) cut after; \(interrupted) interrupted multipart uploads;
               recovered: \(try recovered.decode("lost", as: Int.self)) jobs after \(try recovered.decode("losses", as: Int.self)) lost workers, \
