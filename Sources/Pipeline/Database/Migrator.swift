@@ -16,6 +16,9 @@ public struct Migrator: Sendable {
     /// Brings the schema up to date; returns the versions it applied (empty when current).
     @discardableResult
     public func migrate(_ connection: PostgresConnection, lockTimeout: Duration = .seconds(300)) throws -> [Int] {
+        // The common case, every command of every process: nothing to apply. Two index reads
+        // instead of the extension scan and the lock (tens of ms off `heaters status`).
+        if Set(try appliedVersions(connection)).isSuperset(of: migrations.map(\.version)) { return [] }
         try Self.requireVector(connection)
         return try connection.pinningSession { session in
             try Self.acquireLock(session, timeout: lockTimeout)
