@@ -147,7 +147,7 @@ enum DownloadStage {
     /// yt-dlp with the quality-first format, then the compatibility fallback.
     static func download(_ url: String, into folder: URL, tools: PythonTools?, isCancelled: @escaping () -> Bool = { false },
                          progress: @escaping @Sendable (Double) -> Void) throws -> (URL, String) {
-        guard let ytDlp = tools?.ytDlp else {
+        guard let tools, tools.ytDlp != nil, tools.python != nil else {
             throw PermanentFailure("yt-dlp is not installed: " + PythonTools.fix)
         }
         var lastError = ""
@@ -158,14 +158,15 @@ enum DownloadStage {
             try FileManager.default.createDirectory(at: attempt, withIntermediateDirectories: true)
             let outcome: ProcessRunner.Outcome
             do {
-                outcome = try BlockingProcess.runStreaming(ytDlp, [
+                // Under a watch on this process: yt-dlp stops itself if a kill -9 ends this worker.
+                let command = tools.watchedYtDlp([
                     // --ignore-config: the user's yt-dlp configuration (output templates, --simulate,
                     // proxies) is for their own use, not for what heaters stores.
                     "--ignore-config", "--no-playlist", "--newline", "--no-warnings", "--restrict-filenames",
                     "--progress-template", "download:heaters-progress %(progress._percent_str)s",
                     "--format", format, "--merge-output-format", "mp4",
-                    "--output", attempt.appendingPathComponent("download.%(ext)s").path, "--", url],
-                    isCancelled: isCancelled) { line in
+                    "--output", attempt.appendingPathComponent("download.%(ext)s").path, "--", url])!
+                outcome = try BlockingProcess.runStreaming(command.executable, command.arguments, isCancelled: isCancelled) { line in
                     if let fraction = YtDlpProgress.fraction(line) { progress(fraction) }
                 }
             } catch is BlockingProcess.Cancelled {
