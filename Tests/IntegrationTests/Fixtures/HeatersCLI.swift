@@ -22,7 +22,15 @@ enum HeatersCLI {
 
     /// Stops the cluster of a test's data dir and deletes the folder (clusters are ~40 MB).
     static func stopAndRemove(_ folder: URL, dataDirectory: URL? = nil, extra: [String: String] = [:]) {
-        _ = try? run(["db", "stop"], dataDirectory: dataDirectory ?? folder, extra: extra)
+        let data = dataDirectory ?? folder
+        _ = try? run(["db", "stop"], dataDirectory: data, extra: extra)
+        // Run as root, the cluster was relocated under /var/lib/heaters/clusters (ClusterLayout)
+        // and the data dir holds a link to it: remove what the link points to as well, or
+        // every test run leaves its clusters behind (tens of MB each).
+        if let cluster = try? FileManager.default.destinationOfSymbolicLink(atPath: data.appendingPathComponent("postgres").path),
+           cluster.hasPrefix("/var/lib/heaters/clusters/") {
+            try? FileManager.default.removeItem(atPath: cluster)
+        }
         try? FileManager.default.removeItem(at: folder)
     }
 
