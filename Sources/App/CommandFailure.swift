@@ -1,6 +1,7 @@
 import ArgumentParser
 import Config
 import Database
+import Support
 import Foundation
 
 /// Ends a command with a message on stderr and a non-zero exit, without a stack of
@@ -78,29 +79,9 @@ final class ErrorContext: @unchecked Sendable {
         secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
     }
 
-    /// Foundation's errors describe themselves as `Error Domain=NSCocoaErrorDomain Code=512
-    /// "(null)" UserInfo={…}`; this is the file and the system's reason instead.
+    /// Foundation's file errors in words (see `FileErrorText`); ours as they describe themselves.
     static func plainWords(_ error: any Error) -> String {
         if error is CommandFailure || error is DatabaseError { return "\(error)" }
-        let ns = error as NSError
-        guard ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain else { return "\(error)" }
-        let path = ns.userInfo[NSFilePathErrorKey] as? String ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
-        var reason = ns.localizedFailureReason ?? ns.localizedDescription
-        let underlying = ns.userInfo.values.compactMap { $0 as? any Error }.map { $0 as NSError }
-            .first { $0.domain == NSPOSIXErrorDomain }
-        if let code = underlying?.code ?? (ns.domain == NSPOSIXErrorDomain ? ns.code : nil) {
-            reason = String(cString: strerror(Int32(code)))
-        }
-        // A file where a folder belongs (EEXIST, ENOTDIR): say which.
-        var isDirectory: ObjCBool = false
-        if var blocked = path {
-            while !blocked.isEmpty && blocked != "/" && !FileManager.default.fileExists(atPath: blocked, isDirectory: &isDirectory) {
-                blocked = (blocked as NSString).deletingLastPathComponent
-            }
-            if !isDirectory.boolValue && FileManager.default.fileExists(atPath: blocked) {
-                return "\(path!): \(reason) (\(blocked) is a file, not a folder)"
-            }
-        }
-        return path.map { "\($0): \(reason)" } ?? reason
+        return FileErrorText.describe(error)
     }
 }

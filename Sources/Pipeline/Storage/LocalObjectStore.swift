@@ -111,18 +111,19 @@ public struct LocalObjectStore: ObjectStore {
 
     private func atomically(_ key: StorageKey, _ write: (URL) throws -> Void) throws {
         let target = path(key)
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         // The writer's pid in the name lets a later start-up tell an abandoned write (its
         // process was killed) from one in progress (see sweepAbandonedWrites).
         let temporary = target.deletingLastPathComponent()
             .appendingPathComponent(".\(target.lastPathComponent).\(getpid())-\(UUID().uuidString).part")
         do {
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try write(temporary)
             guard rename(temporary.path, target.path) == 0 else { throw POSIXFailure("rename into \(target.path)") }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            if Outage.isOutage(error) { throw StorageError.unavailable(operation: "put \(key)", message: "\(error)") }
-            throw StorageError.failed(operation: "put \(key)", message: "\(error)")
+            let words = FileErrorText.describe(error)  // not Foundation's `Error Domain=…` dump
+            if Outage.isOutage(error) { throw StorageError.unavailable(operation: "put \(key)", message: words) }
+            throw StorageError.failed(operation: "put \(key)", message: words)
         }
     }
 }
