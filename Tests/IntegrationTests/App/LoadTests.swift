@@ -53,12 +53,12 @@ import Testing
         let listed = try JSONDecoder().decode([Listed].self, from: Data(list.stdout.utf8))
         #expect(listed.count == 50 && Set(listed.map(\.id)).count == 50, "\(list.stdout.prefix(300))")
 
-        let opened = ContinuousClock.now
         try await f.open("L", columns: 160, rows: 48)
+        let opened = ContinuousClock.now  // after tmux started it (an await may wait for a busy test pool)
         try f.tmux.waitFor("L", "the first pending clip", timeout: 60) {
             $0.contains("queue · \(plan.clips - plan.decided) pending") && Tmux.selectedClip($0) == pending[0]
         }
-        print("load: the station showed the first pending clip \(ContinuousClock.now - opened) after tmux started it")
+        print("load: the station showed the first pending clip \(ContinuousClock.now - opened) after tmux had started it")
         // Past the first page of 200: the station loads the next one as it scrolls.
         try f.tmux.type("L", String(repeating: "j", count: 250))
         try f.tmux.waitFor("L", "the 251st pending clip", timeout: 60) { Tmux.selectedClip($0) == pending[250] }
