@@ -42,8 +42,8 @@ public struct EmbeddedPostgres: Sendable {
             try await initialize(layout, server, account)
         }
         try writeSettings(layout, account)
-        try await ensureAcceptingConnections(layout, server, account)
-        try createDatabaseIfMissing(layout)
+        let probe = try await ensureAcceptingConnections(layout, server, account)
+        try createDatabaseIfMissing(layout, on: probe)
         return Self.conninfo(layout, database: Self.database)
     }
 
@@ -152,20 +152,20 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     /// A server that looks alive may be dying (just killed) or still starting; wait until it
-    /// either accepts connections or is gone, and start it when it is gone.
+    /// either accepts connections or is gone, and start it when it is gone. Returns the connection that showed a running server accepts connections (nil when it
+    /// was just launched), for the next check to use rather than open another.
     private func ensureAcceptingConnections(_ layout: ClusterLayout, _ server: PostgresBinaries,
-                                            _ account: ServerAccount) async throws {
+                                            _ account: ServerAccount) async throws -> PostgresConnection? {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .seconds(60))
         var lastError = ""
         while clock.now < deadline {
             guard case .running = runningState(layout) else {
                 try await launch(layout, server, account)
-                return
+                return nil
             }
             do {
-                _ = try PostgresConnection(conninfo: Self.conninfo(layout, database: "postgres"))
-                return
+                return try PostgresConnection(conninfo: Self.conninfo(layout, database: "postgres"))
             } catch {
                 lastError = "\(error)"
                 try await Task.sleep(for: .milliseconds(200))
@@ -195,8 +195,8 @@ public struct EmbeddedPostgres: Sendable {
                             hint: "see \(layout.logFile.path); `heaters db status` shows the cluster's state")
     }
 
-    private func createDatabaseIfMissing(_ layout: ClusterLayout) throws {
-        let connection = try PostgresConnection(conninfo: Self.conninfo(layout, database: "postgres"))
+    private func createDatabaseIfMissing(_ layout: ClusterLayout, on probe: PostgresConnection?) throws {
+        let connection = try probe ?? PostgresConnection(conninfo: Self.conninfo(layout, database: "postgres"))
         let exists = try connection.query("SELECT 1 FROM pg_database WHERE datname = $1", [Self.database])
         if exists.isEmpty {
             // An identifier cannot be a bound parameter; the name is a constant.
