@@ -18,10 +18,14 @@ const std::string library = "libopencv_imgcodecs.so." + std::to_string(CV_VERSIO
 constexpr const char *symbol = "_ZN2cv8imdecodeERKNS_11_InputArrayEi";
 
 Imdecode resolve() {
+    // Debian's soname first; then the development link (libopencv-dev, which the build needs
+    // anyway) for OpenCV builds that name their sonames otherwise.
     void *handle = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (handle == nullptr) handle = dlopen("libopencv_imgcodecs.so", RTLD_NOW | RTLD_LOCAL);
     if (handle == nullptr) {
         const char *why = dlerror();
-        throw std::runtime_error(std::string("cannot load ") + library + " (install libopencv-imgcodecs406): " + (why ? why : "?"));
+        throw std::runtime_error(std::string("cannot load ") + library + " (install OpenCV's imgcodecs library, "
+                                 "e.g. apt install libopencv-dev): " + (why ? why : "?"));
     }
     void *function = dlsym(handle, symbol);
     if (function == nullptr) throw std::runtime_error(library + " has no cv::imdecode");

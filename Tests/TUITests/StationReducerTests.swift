@@ -301,7 +301,7 @@ import Testing
         _ = reducer.reduce(&state, .key(.enter))
         #expect(state.selectedClip == 90 && state.current == published && state.frame == 300, "opened in place at its first frame")
         #expect(state.rows.contains(published))
-        _ = reducer.reduce(&state, .claimed([11, 12], around: 11))
+        _ = reducer.reduce(&state, .claimed([11, 12], around: 90))
         #expect(state.selectedClip == 90, "a clip opened from the list is not claimed, so not left to another session")
         #expect(reducer.reduce(&state, .key(.character("q"))).contains(.saveBookmark(clip: 10, frame: 0)),
                 "quitting on an exported clip bookmarks the pending one after it, which the queue offers again")

@@ -36,8 +36,8 @@ extension BenchCommand {
 
         func run() async throws {
             try await reportingErrors {
-                guard clips >= sources, decided < clips, rounds > 0 else {
-                    throw CommandFailure("--clips must be at least --sources, --decided below --clips, --rounds at least 1")
+                guard sources > 0, clips >= sources, decided >= 0, decided < clips, rounds > 0 else {
+                    throw CommandFailure("--sources and --rounds must be at least 1, --clips at least --sources, --decided from 0 to below --clips")
                 }
                 let config = try global.load()
                 let database = try DatabaseServer.forConfig(config)

@@ -15,7 +15,8 @@ struct CancelCommand: AsyncParsableCommand {
             heartbeat (a few seconds) and its partial work is thrown away. The job's source \
             video or clip is marked failed at that stage with "cancelled", so the pipeline \
             does not queue the work again by itself; `heaters retry ID` brings back the job \
-            and its subject. A finished job cannot be cancelled.
+            and its subject. A finished job cannot be cancelled, nor a job landing a merge or \
+            split (undo the review action instead).
             """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("The id of a queued or running job (heaters jobs lists them).", valueName: "id")) var id: Int64
@@ -32,6 +33,10 @@ struct CancelCommand: AsyncParsableCommand {
             let db = try database.connect()
             guard let job = try StatusQueries.job(db, id: id) else {
                 throw CommandFailure("there is no job \(id) (heaters jobs lists them)")
+            }
+            guard job.stage != ReviewService.landingStage else {
+                throw CommandFailure("job \(id) lands a merge or split; undo the review action instead "
+                                     + "(heaters clip undo ACTION, or u in the station), which also stops its landing")
             }
             let message = "cancelled by \(LoginName.current): heaters retry \(id) runs it again"
             guard try JobQueue.cancel(db, id: id, message: message, subjects: StageTable.transitions) else {

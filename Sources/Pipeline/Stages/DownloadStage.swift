@@ -159,13 +159,15 @@ enum DownloadStage {
             let outcome: ProcessRunner.Outcome
             do {
                 // Under a watch on this process: yt-dlp stops itself if a kill -9 ends this worker.
-                let command = tools.watchedYtDlp([
+                guard let command = tools.watchedYtDlp([
                     // --ignore-config: the user's yt-dlp configuration (output templates, --simulate,
                     // proxies) is for their own use, not for what heaters stores.
                     "--ignore-config", "--no-playlist", "--newline", "--no-warnings", "--restrict-filenames",
                     "--progress-template", "download:heaters-progress %(progress._percent_str)s",
                     "--format", format, "--merge-output-format", "mp4",
-                    "--output", attempt.appendingPathComponent("download.%(ext)s").path, "--", url])!
+                    "--output", attempt.appendingPathComponent("download.%(ext)s").path, "--", url]) else {
+                    throw PermanentFailure("yt-dlp is not installed: " + PythonTools.fix)  // removed meanwhile
+                }
                 outcome = try BlockingProcess.runStreaming(command.executable, command.arguments, isCancelled: isCancelled) { line in
                     if let fraction = YtDlpProgress.fraction(line) { progress(fraction) }
                 }

@@ -16,13 +16,14 @@ public enum FileErrorText {
             reason = String(cString: strerror(Int32(code)))
         }
         // A file where a folder belongs (EEXIST, ENOTDIR): say which.
+        let posix = underlying?.code ?? (ns.domain == NSPOSIXErrorDomain ? ns.code : nil)
         var isDirectory: ObjCBool = false
-        if let path {
+        if let path, posix == Int(ENOTDIR) || posix == Int(EEXIST) || ns.code == CocoaError.fileWriteFileExists.rawValue {
             var blocked = path
             while !blocked.isEmpty && blocked != "/" && !FileManager.default.fileExists(atPath: blocked, isDirectory: &isDirectory) {
                 blocked = (blocked as NSString).deletingLastPathComponent
             }
-            if !isDirectory.boolValue && FileManager.default.fileExists(atPath: blocked) {
+            if blocked != "/", !isDirectory.boolValue, FileManager.default.fileExists(atPath: blocked) {
                 return "\(path): \(reason) (\(blocked) is a file, not a folder)"
             }
         }

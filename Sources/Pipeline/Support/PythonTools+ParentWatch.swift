@@ -15,9 +15,12 @@ extension PythonTools {
     /// threads that spawn children here come and go.) The child runs in a process group of its
     /// own (ProcessRunner), so the kill reaches nothing else. An argument vector, not a shell:
     /// the code is one argument, the parent's pid and yt-dlp's arguments the following ones.
+    /// Nil when the virtualenv has no interpreter or no yt-dlp.
     public func watchedYtDlp(_ arguments: [String], parent: Int32 = getpid()) -> (executable: URL, arguments: [String])? {
         guard let python, ytDlp != nil else { return nil }
-        return (python, ["-c", Self.parentWatch, String(parent)] + arguments)
+        // -I: isolated, so that a yt_dlp/ or signal.py in the folder heaters was started in
+        // (which `-c` would put first on the path) is never imported, nor PYTHON* variables read.
+        return (python, ["-I", "-c", Self.parentWatch, String(parent)] + arguments)
     }
 
     static let parentWatch = """

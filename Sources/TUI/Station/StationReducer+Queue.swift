@@ -22,6 +22,7 @@ extension StationReducer {
         }
         if let jump = state.pendingJump, state.rows.contains(where: { $0.clipID == jump.clip }) {
             state.pendingJump = nil
+            state.pendingRows = 0  // keys held before the jump are not for the clip jumped to
             state.landedJump = jump.clip
             var effects = select(jump.clip, &state)
             if let current = state.current {

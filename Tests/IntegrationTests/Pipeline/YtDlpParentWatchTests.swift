@@ -10,13 +10,14 @@ import Testing
 @Suite(.timeLimit(.minutes(12))) struct YtDlpParentWatchTests {
     @Test func aWatchedYtDlpEndsWithItsKilledParentAndAPlainOneDoesNot() throws {
         let silent = try LoopbackPostgres(.silent)  // accepts and never answers: a download that hangs
+        defer { silent.stop() }
         let tools = PythonTools(venv: ProjectPaths.venv)
         let folder = try ProjectPaths.freshDirectory("ytdlp-watch")
         defer { try? FileManager.default.removeItem(at: folder) }
         let arguments = ["--ignore-config", "--socket-timeout", "300", "--output", folder.appendingPathComponent("d.%(ext)s").path,
                          "--", "http://127.0.0.1:\(silent.port)/video.mp4"]
         let watched = try #require(tools.watchedYtDlp(arguments, parent: 0))
-        let watchedChild = try Self.orphan([watched.executable.path] + watched.arguments, parentArgument: 3)
+        let watchedChild = try Self.orphan([watched.executable.path] + watched.arguments, parentArgument: 4)
         let plainChild = try Self.orphan([try #require(tools.ytDlp).path] + arguments, parentArgument: nil)
         defer { kill(plainChild, SIGKILL) }
         #expect(Self.waitUntilGone(watchedChild, timeout: 10), "the watched yt-dlp outlived its killed parent")
