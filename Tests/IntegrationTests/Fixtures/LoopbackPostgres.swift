@@ -16,6 +16,8 @@ final class LoopbackPostgres: @unchecked Sendable {
     private let lock = NSLock()
     private var received: [String] = []
     private var open: [Int32] = []
+    private var stopped = false
+    private let acceptEnded = DispatchSemaphore(value: 0)
 
     init(_ behaviour: Behaviour) throws {
         self.behaviour = behaviour
@@ -40,22 +42,55 @@ final class LoopbackPostgres: @unchecked Sendable {
     /// The passwords clients sent.
     var passwords: [String] { lock.withLock { received } }
 
+    /// Closes the listener and the connections still open, each once: a descriptor closed
+    /// twice may by then be another test's file in this process (libav's output, say), which
+    /// would fail with EBADF for no reason of its own.
     func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
+        lock.withLock {
+            guard !stopped else { return }
+            stopped = true
+            shutdown(listener, Int32(SHUT_RDWR))  // wakes the accept loop, which then ends
+            // A conversing thread may be reading its connection: shut it down (the read
+            // returns) and let that thread close it; silent connections have no thread.
+            open.forEach { shutdown($0, Int32(SHUT_RDWR)) }
+            if behaviour == .silent {
+                open.forEach { close($0) }
+                open = []
+            }
+        }
+        acceptEnded.wait()
         close(listener)
-        lock.withLock { open.forEach { close($0) } }
+    }
+
+    /// Closes a connection the fixture is done with, unless `stop` already did.
+    private func finish(_ client: Int32) {
+        lock.withLock {
+            guard let index = open.firstIndex(of: client) else { return }
+            open.remove(at: index)
+            close(client)
+        }
     }
 
     private func acceptLoop() {
+        defer { acceptEnded.signal() }
         while true {
             let client = accept(listener, nil, nil)
             guard client >= 0 else { return }
-            lock.withLock { open.append(client) }
+            let kept = lock.withLock { () -> Bool in
+                if stopped { return false }
+                open.append(client)
+                return true
+            }
+            guard kept else {
+                close(client)
+                return
+            }
             if behaviour == .refusePassword { Thread.detachNewThread { [self] in converse(client) } }
         }
     }
 
     private func converse(_ client: Int32) {
+        defer { finish(client) }
         // SSLRequest / GSSENCRequest (length 8) are declined with 'N'; then the startup message.
         while let message = readMessage(client, typed: false) {
             if message.count == 4 { _ = write(client, "N", 1); continue }
@@ -70,7 +105,6 @@ final class LoopbackPostgres: @unchecked Sendable {
             fields += Array(code.utf8) + Array(text.utf8) + [0]
         }
         send(client, type: "E", fields + [0])
-        close(client)
     }
 
     /// One message's body: a startup-style message has no type byte.
