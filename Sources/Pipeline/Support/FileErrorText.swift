@@ -12,11 +12,9 @@ public enum FileErrorText {
         var reason = ns.localizedFailureReason ?? ns.localizedDescription
         let underlying = ns.userInfo.values.compactMap { $0 as? any Error }.map { $0 as NSError }
             .first { $0.domain == NSPOSIXErrorDomain }
-        if let code = underlying?.code ?? (ns.domain == NSPOSIXErrorDomain ? ns.code : nil) {
-            reason = String(cString: strerror(Int32(code)))
-        }
-        // A file where a folder belongs (EEXIST, ENOTDIR): say which.
         let posix = underlying?.code ?? (ns.domain == NSPOSIXErrorDomain ? ns.code : nil)
+        if let posix { reason = String(cString: strerror(Int32(posix))) }
+        // A file where a folder belongs (EEXIST, ENOTDIR): say which.
         var isDirectory: ObjCBool = false
         if let path, posix == Int(ENOTDIR) || posix == Int(EEXIST) || ns.code == CocoaError.fileWriteFileExists.rawValue {
             var blocked = path

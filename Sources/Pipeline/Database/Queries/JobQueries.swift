@@ -75,7 +75,7 @@ public enum JobQueries {
     }
 
     public static func cancel(_ db: PostgresConnection, id: Int64) throws -> Bool {
-        try !db.query(JobSQL.cancel, [id]).isEmpty
+        try cancelReturning(db, id: id) != nil
     }
 
     /// Cancels a job that has not finished; returns it (its stage and subject), nil when it
