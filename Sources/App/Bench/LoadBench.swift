@@ -41,7 +41,7 @@ extension BenchCommand {
                 }
                 let config = try global.load()
                 let database = try DatabaseServer.forConfig(config)
-                let db = try PostgresConnection(conninfo: try await database.prepare())
+                let db = try await database.prepareConnection()
                 let plan = LoadBenchmarkQueries.Plan(sources: sources, clips: clips, decided: decided, uri: "bench://load/\(getpid())")
                 let load = try BenchCommand.time { try LoadBenchmarkQueries.load(db, plan) }
                 let vacuum = try BenchCommand.time { try LoadBenchmarkQueries.vacuum(db) }

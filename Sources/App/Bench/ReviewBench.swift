@@ -22,7 +22,7 @@ extension BenchCommand {
                 guard clips >= 2 * count else { throw CommandFailure("--clips must be at least twice --count") }
                 let config = try global.load()
                 let database = try DatabaseServer.forConfig(config)
-                let db = try PostgresConnection(conninfo: try await database.prepare())
+                let db = try await database.prepareConnection()
                 let ids = try BenchmarkQueries.source(db, title: "bench review \(getpid())", clips: clips, length: 50)
                 try BenchmarkQueries.analyze(db)
                 let review = ReviewService(database: db, reviewer: "bench", undoSeconds: 60)

@@ -143,7 +143,7 @@ extension BenchCommand {
                 let startLoad = Self.loadAverage()
                 let config = try global.load()
                 let database = try DatabaseServer.forConfig(config)
-                let db = try PostgresConnection(conninfo: try await database.prepare())
+                let db = try await database.prepareConnection()
                 let tag = "\(getpid())-\(Int(Date().timeIntervalSince1970))"
                 let model = "bench-similarity-\(tag)"
                 let about = "heaters bench similarity: \(centres) clustered centres, noise \(spread)"

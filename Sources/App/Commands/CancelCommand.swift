@@ -29,8 +29,7 @@ struct CancelCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let database = try DatabaseServer.forConfig(try global.load())
-            try await database.prepare()
-            let db = try database.connect()
+            let db = try await database.prepareConnection()
             guard let job = try StatusQueries.job(db, id: id) else {
                 throw CommandFailure("there is no job \(id) (heaters jobs lists them)")
             }

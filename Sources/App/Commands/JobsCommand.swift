@@ -46,8 +46,7 @@ struct JobsCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let database = try DatabaseServer.forConfig(try global.load())
-            try await database.prepare()
-            let listing = try StatusQueries.jobs(try database.connect(), state: state, stage: stage, limit: limit)
+            let listing = try StatusQueries.jobs(try await database.prepareConnection(), state: state, stage: stage, limit: limit)
             print(json ? try CommandOutput.json(listing) : text(listing))
         }
     }

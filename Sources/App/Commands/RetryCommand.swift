@@ -40,8 +40,7 @@ struct RetryCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let database = try DatabaseServer.forConfig(try global.load())
-            try await database.prepare()
-            let db = try database.connect()
+            let db = try await database.prepareConnection()
             if let id {
                 let job = try retryOne(db, id: id)
                 print(json ? try CommandOutput.json(Outcome(retried: [id]))

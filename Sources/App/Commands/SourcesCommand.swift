@@ -24,7 +24,7 @@ struct SourcesCommand: AsyncParsableCommand {
         try await reportingErrors {
             let config = try global.load()
             let database = try DatabaseServer.forConfig(config)
-            let db = try PostgresConnection(conninfo: try await database.prepare())
+            let db = try await database.prepareConnection()
             let store = try ObjectStores.open(config)
             func locate(_ key: String?) -> String? { key.flatMap { try? StorageKey($0) }.map { store.location(of: $0) } }
             let rows = try SourceVideoQueries.list(db, limit: limit).map {

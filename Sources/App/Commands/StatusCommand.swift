@@ -30,8 +30,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let database = try DatabaseServer.forConfig(try global.load())
-            try await database.prepare()
-            let status = try StatusQueries.pipelineStatus(try database.connect())
+            let status = try StatusQueries.pipelineStatus(try await database.prepareConnection())
             print(json ? try CommandOutput.json(status) : Self.text(status))
         }
     }

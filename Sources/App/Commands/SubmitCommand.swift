@@ -34,7 +34,7 @@ struct SubmitCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let database = try DatabaseServer.forConfig(try global.load())
-            let db = try PostgresConnection(conninfo: try await database.prepare())
+            let db = try await database.prepareConnection()
             var results: [Submitted] = []
             let originals = RawArguments.originals(of: sources, in: RawArguments.current())
             for (source, original) in zip(sources, originals) {

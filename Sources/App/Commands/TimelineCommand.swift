@@ -56,7 +56,7 @@ struct TimelineCommand: AsyncParsableCommand {
             }
             let config = try global.load()
             let database = try DatabaseServer.forConfig(config)
-            let db = try PostgresConnection(conninfo: try await database.prepare())
+            let db = try await database.prepareConnection()
             let storage = try ObjectStores.open(config)
             let request = TimelineRequest(sourceID: source, format: format, selection: clips, media: media,
                                           keepGaps: keepGaps, mediaRoot: mediaRoot)

@@ -32,6 +32,9 @@ struct Doctor {
         var checks = (Self.linkedLibraries() + TerminalLibraries.versions()).map {
             DoctorCheck.ok("library", $0.name, $0.version)
         }
+        if let failure = LibavVersions.loadFailure {
+            checks.append(.failed("library", "libav", failure, fix: "apt install ffmpeg (or run scripts/bootstrap)"))
+        }
         if !CurlLibrary.supportsSigV4 {
             checks.append(.failed("library", "libcurl SigV4", "libcurl is older than 7.75 and cannot sign S3 requests",
                                   fix: "install a newer libcurl (Debian 12 ships 7.88)"))
@@ -98,8 +101,7 @@ struct Doctor {
         let url = (try? database.displayURL()) ?? "?"
         do {
             // Starts the embedded server (as any heaters command would) but changes no schema.
-            let conninfo = try await database.prepare(migrate: false)
-            let connection = try PostgresConnection(conninfo: conninfo)
+            let connection = try await database.prepareConnection(migrate: false)
             let facts = try ServerFacts.read(connection)
             let version = facts.version, vector = facts.vectorVersion ?? "?"
             let schema = try Migrator().appliedVersions(connection).last ?? 0

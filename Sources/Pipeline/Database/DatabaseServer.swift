@@ -47,6 +47,19 @@ public struct DatabaseServer: Sendable {
         return conninfo
     }
 
+    /// `prepare()` for a command that needs one connection: the one the migrations were
+    /// checked on. A running embedded server is reached with that single connection.
+    public func prepareConnection(migrate: Bool = true) async throws -> PostgresConnection {
+        let connection: PostgresConnection
+        if case .embedded(let server) = location, let running = server.connectIfRunning() {
+            connection = running
+        } else {
+            connection = try PostgresConnection(conninfo: try await start())
+        }
+        if migrate { try Migrator().migrate(connection) }
+        return connection
+    }
+
     /// Starts the embedded server if that is the location; returns the connection string.
     public func start() async throws -> String {
         switch location {

@@ -47,6 +47,19 @@ public struct EmbeddedPostgres: Sendable {
         return Self.conninfo(layout, database: Self.database)
     }
 
+    /// A connection to the heaters database when the server is already up with the current
+    /// settings: what nearly every command finds. One connection instead of `start()`'s lock,
+    /// probe and database check before the command's own (~10 ms of every `heaters status`).
+    /// Nil when anything is not so (not initialised, stopped, settings to rewrite, database
+    /// missing or not accepting yet): `start()` then does the whole of it.
+    public func connectIfRunning() -> PostgresConnection? {
+        guard let account = try? ServerAccount.current() else { return nil }
+        let layout = ClusterLayout.locate(dataDirectory: dataDirectory, account: account)
+        guard case .running = runningState(layout),
+              (try? String(contentsOf: settingsFile(layout), encoding: .utf8)) == settingsText(layout) else { return nil }
+        return try? PostgresConnection(conninfo: Self.conninfo(layout, database: Self.database))
+    }
+
     /// Stops the cluster (fast shutdown: open transactions are rolled back, nothing committed
     /// is lost). Returns false when it was not running.
     @discardableResult
@@ -131,10 +144,20 @@ public struct EmbeddedPostgres: Sendable {
 
     /// Rewritten at every start, so a moved data dir or socket folder is picked up.
     private func writeSettings(_ layout: ClusterLayout, _ account: ServerAccount) throws {
+        let file = settingsFile(layout), text = settingsText(layout)
+        if (try? String(contentsOf: file, encoding: .utf8)) == text { return }
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        try account.takeOwnership(of: file)
+    }
+
+    private func settingsFile(_ layout: ClusterLayout) -> URL { layout.pgdata.appendingPathComponent("heaters.conf") }
+
+    /// The settings that depend on where the cluster lives (postgresql.conf includes them).
+    private func settingsText(_ layout: ClusterLayout) -> String {
         func quoted(_ s: String) -> String {
             "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
         }
-        let text = """
+        return """
             # Written by heaters at each start; edit postgresql.conf for your own settings.
             listen_addresses = ''
             port = \(ClusterLayout.port)
@@ -145,10 +168,6 @@ public struct EmbeddedPostgres: Sendable {
             log_timezone = 'UTC'
 
             """
-        let file = layout.pgdata.appendingPathComponent("heaters.conf")
-        if (try? String(contentsOf: file, encoding: .utf8)) == text { return }
-        try text.write(to: file, atomically: true, encoding: .utf8)
-        try account.takeOwnership(of: file)
     }
 
     /// A server that looks alive may be dying (just killed) or still starting; wait until it

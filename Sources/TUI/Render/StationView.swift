@@ -138,7 +138,7 @@ public struct StationView {
     private func cutView(_ state: StationState, _ layout: Layout, _ screen: any Screen) {
         let rect = layout.frame
         let keys = StationReducer.cutKeys(state)
-        guard keys.count == 4, let current = state.current else { return }
+        guard keys.count == 4, state.current != nil else { return }
         let neighbours = state.currentNeighbours
         let halfColumns = (rect.columns - 1) / 2, halfRows = (rect.rows - 2) / 2
         let labels = ["before: clip \(neighbours?.before.map { String($0.clipID) } ?? "—") last frame",

@@ -66,7 +66,7 @@ struct ClipContext {
     static func open(_ global: GlobalOptions, reviewer: String = LoginName.current, session: String? = nil) async throws -> ClipContext {
         let config = try global.load()
         let database = try DatabaseServer.forConfig(config)
-        let db = try PostgresConnection(conninfo: try await database.prepare())
+        let db = try await database.prepareConnection()
         return ClipContext(config: config, db: db, service: ReviewService(
             database: db, reviewer: reviewer, sessionID: session, undoSeconds: config.undoSeconds))
     }
