@@ -83,6 +83,29 @@ import Testing
         #expect(other.selectedClip == 11 && other.pendingRows == 0)
     }
 
+    /// Moves kept for a page are for the rows after the clip they were pressed on: a :goto
+    /// landing in between drops them, so the next page does not carry the reviewer past the
+    /// clip they jumped to.
+    @Test func aJumpDropsTheMovesKeptForAPage() {
+        let reducer = StationReducer(keymap: try! Keymap())
+        var state = StationState(size: .init(rows: 24, columns: 80), now: F.start)
+        _ = reducer.start(&state)
+        _ = reducer.reduce(&state, .sessionStarted("s1"))
+        let entries = (0..<10).map { F.entry(Int64(10 + $0), start: $0 * 100, end: ($0 + 1) * 100) }
+        _ = reducer.reduce(&state, .queuePage(QueuePage(entries: Array(entries.prefix(3)), total: 10), after: nil,
+                                              replacing: true, exhausted: false))
+        _ = F.keys("5j", reducer, &state)
+        #expect(state.selectedClip == 12 && state.pendingRows == 3)
+        let asked = reducer.reduce(&state, .jumpTarget(entries[5], frame: nil, reason: ""))
+        #expect(asked.contains { if case .loadQueue(_, _, _, replacing: true) = $0 { true } else { false } })
+        _ = reducer.reduce(&state, .queuePage(QueuePage(entries: Array(entries[5..<8]), total: 10), after: entries[4],
+                                              replacing: true, exhausted: false))
+        #expect(state.selectedClip == 15 && state.pendingRows == 0, "the jump lands on its clip and drops the kept moves")
+        _ = reducer.reduce(&state, .queuePage(QueuePage(entries: Array(entries[8...]), total: 10), after: entries[7],
+                                              replacing: false, exhausted: true))
+        #expect(state.selectedClip == 15, "the next page does not move the reviewer on from the clip jumped to")
+    }
+
     @Test func approveShowsAtOnceMovesOnAndIsConfirmed() throws {
         var (reducer, state) = F.loaded()
         let effects = F.keys("a", reducer, &state)
