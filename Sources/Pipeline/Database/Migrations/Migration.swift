@@ -23,5 +23,6 @@ public struct Migration: Sendable {
         Migration0014SourceTimecode.migration,
         Migration0015JobLosses.migration,
         Migration0016JobOutages.migration,
+        Migration0017SettlingIndex.migration,
     ]
 }

@@ -144,12 +144,15 @@ public enum ReviewActionQueries {
 
     /// Decisions (not merges or splits) still inside their undo window.
     public static func settling(_ db: PostgresConnection, limit: Int = 100) throws -> [ReviewActionRow] {
-        try db.query("""
-            SELECT \(ReviewActionRow.columns) FROM review_actions
-            WHERE action NOT IN ('merge', 'split', 'undo') AND undone_at IS NULL AND settles_at > now()
-            ORDER BY settles_at, id LIMIT $1
-            """, [limit]).map(ReviewActionRow.init(row:))
+        try db.query(settlingActions, [limit]).map(ReviewActionRow.init(row:))
     }
+
+    /// $1 limit. The predicate is review_actions_settling_idx's (migration 17).
+    static let settlingActions = """
+        SELECT \(ReviewActionRow.columns) FROM review_actions
+        WHERE action NOT IN ('merge', 'split', 'undo') AND undone_at IS NULL AND settles_at > now()
+        ORDER BY settles_at, id LIMIT $1
+        """
 
     // MARK: - Holds
 
