@@ -61,24 +61,12 @@ extension Date: PostgresEncodable, PostgresDecodable {
     public var postgresText: String? {
         Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(self)
     }
-    /// Postgres prints timestamptz as "2026-11-25 18:52:18.123456+00" (DateStyle ISO); the
-    /// fraction is cut to milliseconds and the offset completed so ISO 8601 parsing accepts it.
+    /// Postgres prints timestamptz as "2026-11-25 18:52:18.123456+00" (DateStyle ISO).
     public init(postgresText: String) throws {
-        var text = postgresText.replacingOccurrences(of: " ", with: "T")
-        if let r = text.range(of: #"[+-]\d\d$"#, options: .regularExpression) {
-            text.replaceSubrange(r, with: text[r] + ":00")
-        }
-        if let r = text.range(of: #"\.\d+"#, options: .regularExpression) {
-            let digits = text[r].dropFirst()
-            text.replaceSubrange(r, with: "." + String((digits + "000").prefix(3)))
-        } else if let t = text.firstIndex(of: "T"),
-                  let offset = text[t...].firstIndex(where: { $0 == "+" || $0 == "-" || $0 == "Z" }) {
-            text.insert(contentsOf: ".000", at: offset)
-        }
-        guard let d = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) else {
+        guard let seconds = PostgresTimestamp.secondsSince1970(postgresText) else {
             throw DatabaseError(.decoding, "not a timestamp: \(postgresText)")
         }
-        self = d
+        self = Date(timeIntervalSince1970: seconds)
     }
 }
 

@@ -24,5 +24,6 @@ public struct Migration: Sendable {
         Migration0015JobLosses.migration,
         Migration0016JobOutages.migration,
         Migration0017SettlingIndex.migration,
+        Migration0018ClipStateCounts.migration,
     ]
 }

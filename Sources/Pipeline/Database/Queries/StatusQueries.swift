@@ -335,7 +335,9 @@ public enum StatusQueries {
 
     static let sourceVideoCounts = "SELECT state, count(*) AS n FROM source_videos GROUP BY state"
 
-    static let clipCounts = "SELECT state, count(*) AS n FROM clips WHERE retired_at IS NULL GROUP BY state"
+    /// Live clips by state, from the per-state changes the triggers of migration 18 record
+    /// (ClipStateCountQueries), rather than a count of every clip.
+    static let clipCounts = ClipStateCountQueries.counts
 
     static let jobCounts = "SELECT stage, state, count(*) AS n FROM jobs GROUP BY stage, state"
 

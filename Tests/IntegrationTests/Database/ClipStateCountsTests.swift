@@ -1,0 +1,99 @@
+@testable import Database
+import Domain
+import Foundation
+import Synchronization
+import Testing
+
+/// The live-clip counts `heaters status` reads (migration 18) follow every kind of change to
+/// clips — many rows in one statement, a state change, a retirement, an edit that changes no
+/// state, a source deleted with its clips — and stay exact while writers and compactions run
+/// at once.
+@Suite(.timeLimit(.minutes(12))) struct ClipStateCountsTests {
+    /// What a count of the clips themselves says, and what the counts table says.
+    static func truth(_ db: PostgresConnection) throws -> [String: Int] {
+        try Dictionary(db.query("SELECT state, count(*)::bigint AS n FROM clips WHERE retired_at IS NULL GROUP BY state").map {
+            (try $0.decode("state", as: String.self), try $0.decode("n", as: Int.self))
+        }, uniquingKeysWith: +)
+    }
+
+    static func counted(_ db: PostgresConnection) throws -> [String: Int] {
+        try Dictionary(db.query(ClipStateCountQueries.counts).map {
+            (try $0.decode("state", as: String.self), try $0.decode("n", as: Int.self))
+        }, uniquingKeysWith: +)
+    }
+
+    static func clips(_ db: PostgresConnection, source: Int64, count: Int) throws {
+        _ = try db.execute("""
+            INSERT INTO clips (source_video_id, start_frame, end_frame, start_seconds, end_seconds)
+            SELECT $1, i * 10, i * 10 + 10, i * 0.4, i * 0.4 + 0.4 FROM generate_series(0, $2 - 1) AS i
+            """, [source, count])
+    }
+
+    @Test func theCountsFollowEveryChangeOfTheClips() async throws {
+        let db = try PostgresConnection(conninfo: try await TestDatabase.fresh())
+        let first = try Rows.source(db, title: "first", frameCount: 1000), second = try Rows.source(db, title: "second", frameCount: 1000)
+        try Self.clips(db, source: first, count: 30)
+        try Self.clips(db, source: second, count: 5)
+        #expect(try Self.counted(db) == ["pending_review": 35])
+        let steps: [(String, String)] = [
+            ("ten approved in one statement", "UPDATE clips SET state = 'review_approved' WHERE id IN (SELECT id FROM clips ORDER BY id LIMIT 10)"),
+            ("three of them exported", "UPDATE clips SET state = 'exported' WHERE id IN (SELECT id FROM clips WHERE state = 'review_approved' ORDER BY id LIMIT 3)"),
+            ("four retired (a merge)", "UPDATE clips SET retired_at = now(), retired_by = 'merge' WHERE id IN (SELECT id FROM clips WHERE state = 'pending_review' ORDER BY id LIMIT 4)"),
+            ("a retired clip's state changed", "UPDATE clips SET state = 'review_skipped' WHERE retired_at IS NOT NULL"),
+            ("tags changed, no state", "UPDATE clips SET tags = ARRAY['x']"),
+            ("one clip deleted", "DELETE FROM clips WHERE id = (SELECT max(id) FROM clips WHERE state = 'exported')"),
+            ("a source deleted with its clips", "DELETE FROM source_videos WHERE title = 'second'"),
+        ]
+        for (name, sql) in steps {
+            _ = try db.execute(sql)
+            #expect(try Self.counted(db) == Self.truth(db), "after: \(name)")
+        }
+        #expect(try Self.truth(db) == ["pending_review": 16, "review_approved": 7, "exported": 2], "the steps did what they say")
+        // Folded to one row per state, same counts; nothing to fold the second time.
+        #expect(try ClipStateCountQueries.compact(db, above: 0) == 3)
+        #expect(try db.query("SELECT count(*)::bigint AS n FROM clip_state_counts").first!.decode("n", as: Int.self) == 3)
+        #expect(try Self.counted(db) == Self.truth(db))
+        #expect(try ClipStateCountQueries.compact(db, above: 3) == 0)
+        #expect(try StatusQueries.pipelineStatus(db).clips.byState["review_approved"] == 7)
+    }
+
+    @Test func writersAndCompactionsAtOnceKeepTheCountsExact() async throws {
+        let conninfo = try await TestDatabase.fresh()
+        let db = try PostgresConnection(conninfo: conninfo)
+        let source = try Rows.source(db, title: "busy", frameCount: 10_000)
+        try Self.clips(db, source: source, count: 400)
+        let states = ClipState.allCases.map(\.rawValue)
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            do {
+                let connection = try PostgresConnection(conninfo: conninfo)
+                var random = SystemRandomNumberGenerator()
+                for round in 0..<150 {
+                    if worker == 0 {
+                        try ClipStateCountQueries.compact(connection, above: round % 3)
+                        continue
+                    }
+                    // One clip or a run of them, in or out of a transaction with a second change.
+                    let first = Int.random(in: 0..<400, using: &random), length = Int.random(in: 1...20, using: &random)
+                    let state = states.randomElement(using: &random)!
+                    try connection.transaction { tx in
+                        _ = try tx.execute("""
+                            UPDATE clips SET state = $1 WHERE source_video_id = $2 AND start_frame >= $3 AND start_frame < $4
+                            """, [state, source, first * 10, (first + length) * 10])
+                        if round % 5 == 0 {  // the same rows again: no new lock to wait for in another order
+                            _ = try tx.execute("""
+                                UPDATE clips SET state = 'pending_review'
+                                WHERE source_video_id = $1 AND start_frame >= $2 AND start_frame < $3 AND id % 2 = 0
+                                """, [source, first * 10, (first + length) * 10])
+                        }
+                    }
+                }
+            } catch {
+                failures.withLock { $0.append("worker \(worker): \(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+        #expect(try Self.counted(db) == Self.truth(db))
+        #expect(try Self.truth(db).values.reduce(0, +) == 400)
+    }
+}
