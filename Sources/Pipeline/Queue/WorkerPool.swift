@@ -220,7 +220,7 @@ public final class WorkerPool: @unchecked Sendable {
                     if created > 0 { logger.info("dispatched jobs", metadata: ["count": "\(created)"]) }
                     // Each statement changing clips appends a row per state to the counts
                     // `status` sums (migration 18); folded here so the sum stays short.
-                    try ClipStateCountQueries.compact(db)
+                    try StateCountQueries.compact(db)
                     if Date().timeIntervalSince(lastPrune) > 3600 {
                         try JobQueue.prune(db, olderThan: configuration.pruneAfter)
                         lastPrune = Date()

@@ -17,6 +17,7 @@ import Testing
         }
         var sourceVideos: Counts
         var clips: Counts
+        var jobs: Counts
     }
 
     struct Listed: Decodable {
@@ -47,6 +48,12 @@ import Testing
         #expect(counts.clips.total == plan.clips)
         #expect(counts.clips.byState["pending_review"] == plan.clips - plan.decided)
         #expect(counts.clips.byState["embedded"] == plan.decided * 8 / 20, "8 of every 20 decided are embedded")
+        // The finished jobs that made the library: 3 a source, a landing a decision, export,
+        // keyframe and embed for the 8 in 20 embedded, export for the exported and the failed
+        // (discarded), archive for the 3 archived.
+        let perTwenty = 20 + 8 * 3 + 1 + 1 + 3
+        #expect(counts.jobs.total == plan.sources * 3 + plan.decided / 20 * perTwenty, "\(counts.jobs)")
+        #expect(counts.jobs.byState["discarded"] == plan.decided / 20)
 
         let list = try HeatersCLI.run(["clip", "list", "--limit", "50", "--json"], dataDirectory: f.dir)
         #expect(list.status == 0, "\(list.output)")

@@ -25,5 +25,6 @@ public struct Migration: Sendable {
         Migration0016JobOutages.migration,
         Migration0017SettlingIndex.migration,
         Migration0018ClipStateCounts.migration,
+        Migration0019JobStateCounts.migration,
     ]
 }

@@ -3,7 +3,7 @@
 /// library). Triggers on every statement that changes clips append the change per state
 /// to `clip_state_counts`; a state's count is the sum of its rows. Appending, rather than
 /// updating one row per state, keeps writers from waiting on each other (or deadlocking on
-/// two states' rows in opposite orders); ClipStateCountQueries.compact folds the rows back
+/// two states' rows in opposite orders); StateCountQueries.compact folds the rows back
 /// to one per state. Backfilled here while the new triggers' lock keeps clips from changing.
 enum Migration0018ClipStateCounts {
     static let migration = Migration(version: 18, name: "clip_state_counts", sql: """

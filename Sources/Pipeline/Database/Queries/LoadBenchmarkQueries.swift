@@ -8,7 +8,7 @@ import Domain
 /// Review went through the queue in its order (sources oldest first, frames in order), so the
 /// decided clips are the first ones in that order and the rest are pending — the shape that
 /// makes the queue's first page skip everything already decided. The sources' media is not in
-/// storage: their proxies are named but absent.
+/// storage: their proxies are named but absent. The jobs that made it are there, finished.
 public enum LoadBenchmarkQueries {
     public struct Plan: Sendable {
         public var sources: Int
@@ -63,6 +63,7 @@ public enum LoadBenchmarkQueries {
                                          plan.reviewer])
             try tx.execute(insertDecisions, [plan.uri])
             try tx.execute(insertDecisionClips, [plan.uri])
+            try tx.execute(insertFinishedJobs, [plan.uri])
             return sources
         }
     }
@@ -123,6 +124,32 @@ public enum LoadBenchmarkQueries {
                                           ELSE 'review_approved' END AS new_state) d
         WHERE v.source_uri = $1 AND c.reviewed_at IS NOT NULL
         ORDER BY c.reviewed_at
+        """
+
+    /// $1 uri. The finished jobs that made this library, as the queue keeps them for a week
+    /// (JobQueue.prune): each source's download, preprocess and scene detection; each
+    /// decision's landing; each decided clip's export, keyframe and embed as far as its state
+    /// went (the export discarded for a clip that failed it), each archived clip's archive.
+    static let insertFinishedJobs = """
+        WITH v AS (SELECT id FROM source_videos WHERE source_uri = $1),
+        c AS (SELECT c.id, c.state FROM clips c JOIN v ON v.id = c.source_video_id WHERE c.reviewed_at IS NOT NULL),
+        j AS (
+            SELECT s.stage, 'source_video' AS subject_type, v.id AS subject_id, false AS failed
+            FROM v, unnest(ARRAY['download', 'preprocess', 'detect_scenes']) AS s(stage)
+            UNION ALL
+            SELECT 'land_review', 'review_action', a.id, false FROM review_actions a JOIN c ON c.id = a.clip_id
+            UNION ALL
+            SELECT st.stage, 'clip', c.id, c.state = 'export_failed'
+            FROM c, unnest(CASE c.state WHEN 'exported' THEN ARRAY['export'] WHEN 'export_failed' THEN ARRAY['export']
+                                        WHEN 'embedded' THEN ARRAY['export', 'keyframe', 'embed']
+                                        WHEN 'archived' THEN ARRAY['archive'] ELSE ARRAY[]::text[] END) AS st(stage)
+        )
+        INSERT INTO jobs (stage, subject_type, subject_id, state, attempt, max_attempts, finished_at, errors)
+        SELECT stage, subject_type, subject_id, CASE WHEN failed THEN 'discarded' ELSE 'completed' END,
+               CASE WHEN failed THEN 3 ELSE 1 END, 3, now() - interval '1 hour',
+               CASE WHEN failed THEN '[{"attempt": 3, "error": "load benchmark: the gold master is not in storage"}]'::jsonb
+                    ELSE '[]'::jsonb END
+        FROM j
         """
 
     /// $1 uri. Each decision's clip and its version right after it.

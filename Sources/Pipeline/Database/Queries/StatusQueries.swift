@@ -336,10 +336,11 @@ public enum StatusQueries {
     static let sourceVideoCounts = "SELECT state, count(*) AS n FROM source_videos GROUP BY state"
 
     /// Live clips by state, from the per-state changes the triggers of migration 18 record
-    /// (ClipStateCountQueries), rather than a count of every clip.
-    static let clipCounts = ClipStateCountQueries.counts
+    /// (StateCountQueries), rather than a count of every clip.
+    static let clipCounts = StateCountQueries.clipCounts
 
-    static let jobCounts = "SELECT stage, state, count(*) AS n FROM jobs GROUP BY stage, state"
+    /// Jobs by stage and state, from the changes migration 19's triggers record.
+    static let jobCounts = StateCountQueries.jobCounts
 
     /// $1 failure states (comma-separated), $2 limit.
     static let failedSourceVideos = """

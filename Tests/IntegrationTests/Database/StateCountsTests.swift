@@ -1,25 +1,38 @@
 @testable import Database
 import Domain
 import Foundation
+@testable import Queue
 import Synchronization
 import Testing
 
-/// The live-clip counts `heaters status` reads (migration 18) follow every kind of change to
-/// clips — many rows in one statement, a state change, a retirement, an edit that changes no
-/// state, a source deleted with its clips — and stay exact while writers and compactions run
-/// at once.
-@Suite(.timeLimit(.minutes(12))) struct ClipStateCountsTests {
-    /// What a count of the clips themselves says, and what the counts table says.
-    static func truth(_ db: PostgresConnection) throws -> [String: Int] {
-        try Dictionary(db.query("SELECT state, count(*)::bigint AS n FROM clips WHERE retired_at IS NULL GROUP BY state").map {
-            (try $0.decode("state", as: String.self), try $0.decode("n", as: Int.self))
+/// The counts `heaters status` reads instead of counting rows — live clips by state (migration
+/// 18), jobs by stage and state (19) — follow every kind of change: many rows in one statement,
+/// a state change, a retirement, an edit that changes no state, a source deleted with its clips,
+/// the queue's whole lifecycle and its pruning; and stay exact while writers and compactions
+/// run at once.
+@Suite(.timeLimit(.minutes(12))) struct StateCountsTests {
+    /// A query's counts `n` by state, or by "stage/state" when `staged`.
+    static func tally(_ db: PostgresConnection, _ sql: String, staged: Bool = false) throws -> [String: Int] {
+        try Dictionary(db.query(sql).map { row in
+            let state: String = try row.decode("state")
+            let key = staged ? "\(try row.decode("stage", as: String.self))/\(state)" : state
+            return (key, try row.decode("n", as: Int.self))
         }, uniquingKeysWith: +)
     }
 
-    static func counted(_ db: PostgresConnection) throws -> [String: Int] {
-        try Dictionary(db.query(ClipStateCountQueries.counts).map {
-            (try $0.decode("state", as: String.self), try $0.decode("n", as: Int.self))
-        }, uniquingKeysWith: +)
+    /// What a count of the clips themselves says, and what the counts table says; the same of jobs.
+    static func truth(_ db: PostgresConnection) throws -> [String: Int] {
+        try tally(db, "SELECT state, count(*)::bigint AS n FROM clips WHERE retired_at IS NULL GROUP BY state")
+    }
+
+    static func counted(_ db: PostgresConnection) throws -> [String: Int] { try tally(db, StateCountQueries.clipCounts) }
+
+    static func jobTruth(_ db: PostgresConnection) throws -> [String: Int] {
+        try tally(db, "SELECT stage, state, count(*)::bigint AS n FROM jobs GROUP BY stage, state", staged: true)
+    }
+
+    static func jobsCounted(_ db: PostgresConnection) throws -> [String: Int] {
+        try tally(db, StateCountQueries.jobCounts, staged: true)
     }
 
     static func clips(_ db: PostgresConnection, source: Int64, count: Int) throws {
@@ -50,11 +63,43 @@ import Testing
         }
         #expect(try Self.truth(db) == ["pending_review": 16, "review_approved": 7, "exported": 2], "the steps did what they say")
         // Folded to one row per state, same counts; nothing to fold the second time.
-        #expect(try ClipStateCountQueries.compact(db, above: 0) == 3)
+        #expect(try StateCountQueries.compact(db, above: 0) == 3)
         #expect(try db.query("SELECT count(*)::bigint AS n FROM clip_state_counts").first!.decode("n", as: Int.self) == 3)
         #expect(try Self.counted(db) == Self.truth(db))
-        #expect(try ClipStateCountQueries.compact(db, above: 3) == 0)
+        #expect(try StateCountQueries.compact(db, above: 3) == 0)
         #expect(try StatusQueries.pipelineStatus(db).clips.byState["review_approved"] == 7)
+    }
+
+    @Test func theJobCountsFollowTheQueue() async throws {
+        let db = try PostgresConnection(conninfo: try await TestDatabase.fresh())
+        let queue = JobQueue(worker: "counts/1/a")
+        for subject in 1...6 { try JobQueue.enqueue(db, NewJob(stage: "noop", queue: "q", subjectID: Int64(subject), maxAttempts: 1)) }
+        try JobQueue.enqueue(db, NewJob(stage: "other", queue: "q", subjectID: 1))
+        #expect(try Self.jobsCounted(db) == ["noop/available": 6, "other/available": 1])
+        let claimed = try queue.claim(db, queue: "q", limit: 4, stages: ["noop"])
+        #expect(claimed.count == 4)
+        var steps: [(String, () throws -> Void)] = [
+            ("claimed", {}),
+            ("progress reported (no state change)", { try JobQueue.reportProgress(db, job: claimed[0].id, 0.5) }),
+            ("heartbeat", { _ = try queue.heartbeat(db, jobs: claimed.map(\.id)) }),
+            ("completed", { _ = try queue.complete(db, claimed[0]) }),
+            ("failed for good", { _ = try queue.fail(db, claimed[1], error: "bad input", permanent: true) }),
+            ("released", { _ = try queue.release(db, claimed[2]) }),
+            ("cancelled", { _ = try JobQueue.cancel(db, id: claimed[3].id) }),
+        ]
+        steps.append(("finished ones pruned", {
+            _ = try db.execute("UPDATE jobs SET finished_at = now() - interval '30 days' WHERE finished_at IS NOT NULL")
+            _ = try JobQueue.prune(db, olderThan: .seconds(86_400))
+        }))
+        for (name, step) in steps {
+            try step()
+            #expect(try Self.jobsCounted(db) == Self.jobTruth(db), "after: \(name)")
+        }
+        #expect(try Self.jobTruth(db) == ["noop/available": 3, "noop/discarded": 1, "other/available": 1],
+                "the steps did what they say")
+        try StateCountQueries.compact(db, above: 0)
+        #expect(try Self.jobsCounted(db) == Self.jobTruth(db))
+        #expect(try StatusQueries.pipelineStatus(db).jobs.byStage["noop"]?.byState["discarded"] == 1)
     }
 
     @Test func writersAndCompactionsAtOnceKeepTheCountsExact() async throws {
@@ -64,13 +109,21 @@ import Testing
         try Self.clips(db, source: source, count: 400)
         let states = ClipState.allCases.map(\.rawValue)
         let failures = Mutex<[String]>([])
-        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+        DispatchQueue.concurrentPerform(iterations: 5) { worker in
             do {
                 let connection = try PostgresConnection(conninfo: conninfo)
                 var random = SystemRandomNumberGenerator()
+                let queue = JobQueue(worker: "counts/1/\(worker)")
                 for round in 0..<150 {
                     if worker == 0 {
-                        try ClipStateCountQueries.compact(connection, above: round % 3)
+                        try StateCountQueries.compact(connection, above: round % 3)
+                        continue
+                    }
+                    if worker == 4 {  // the queue's lifecycle beside the clip writers
+                        try JobQueue.enqueue(connection, NewJob(stage: "noop", queue: "q", subjectID: Int64(round)))
+                        for job in try queue.claim(connection, queue: "q", limit: 2, stages: ["noop"]) {
+                            _ = round % 4 == 0 ? try queue.release(connection, job) : try queue.complete(connection, job)
+                        }
                         continue
                     }
                     // One clip or a run of them, in or out of a transaction with a second change.
@@ -95,5 +148,6 @@ import Testing
         #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
         #expect(try Self.counted(db) == Self.truth(db))
         #expect(try Self.truth(db).values.reduce(0, +) == 400)
+        #expect(try Self.jobsCounted(db) == Self.jobTruth(db))
     }
 }
