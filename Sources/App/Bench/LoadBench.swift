@@ -10,7 +10,7 @@ extension BenchCommand {
     /// The library at size (default 100,000 clips over 200 sources, a fifth decided): what a
     /// reviewer and an operator wait for — the station's opening and scrolling (the backend
     /// calls the station makes, in its order), `heaters status` and `heaters clip list --limit
-    /// 50`, as queries and as whole processes — beside one clip read by primary key on the same
+    /// 50`, as queries and as whole processes (and `heaters jobs` as a process) — beside one clip read by primary key on the same
     /// connection (queries) and `heaters db url` (processes: start-up and config, no database).
     /// scripts/bench-load runs it on a fresh embedded database.
     struct LoadBench: AsyncParsableCommand {
@@ -21,11 +21,12 @@ extension BenchCommand {
                 Loads sources and clips of its own into the configured database (point it at a scratch one; \
                 scripts/bench-load makes a fresh embedded one): --clips over --sources, scene-detected, the first \
                 --decided clips in review order decided (embedded, skipped, archived, a few approved, exported, \
-                failed), the rest pending. Then, --rounds times each: the station's opening (start a session, the \
-                queue's first page of 200, the tray, the pipeline line, claim and neighbours of the first clip), a \
-                step to the next clip while scrolling (claim and neighbours; a new page every 200 clips), the \
-                status query and the clip list query; and --processes runs of `heaters status` and `heaters clip \
-                list --limit 50` as processes, beside `heaters db url` (start-up and config). Ratio = p50 / the reference's p50.
+                failed), the rest pending, with the finished jobs that made them. Then, --rounds times each: the \
+                station's opening (start a session, the queue's first page of 200, the tray, the pipeline line, \
+                claim and neighbours of the first clip), a step to the next clip while scrolling (claim and \
+                neighbours; a new page every 200 clips), the status query and the clip list query; and \
+                --processes runs of `heaters status`, `heaters clip list --limit 50` and `heaters jobs` as \
+                processes, beside `heaters db url` (start-up and config). Ratio = p50 / the reference's p50.
                 """)
         @OptionGroup var global: GlobalOptions
         @Option(help: "Clips to load.") var clips = 100_000
@@ -101,11 +102,12 @@ extension BenchCommand {
                 line("clip list query (--limit 50)", list, against: base.p50)
                 guard processes > 0 else { return }
                 let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-                var startUp: [Double] = [], statusRuns: [Double] = [], listRuns: [Double] = []
+                var startUp: [Double] = [], statusRuns: [Double] = [], listRuns: [Double] = [], jobRuns: [Double] = []
                 for _ in 0..<processes {
                     startUp.append(try Self.timeProcess(executable, ["db", "url"]))
                     statusRuns.append(try Self.timeProcess(executable, ["status"]))
                     listRuns.append(try Self.timeProcess(executable, ["clip", "list", "--limit", "50"]))
+                    jobRuns.append(try Self.timeProcess(executable, ["jobs"]))
                 }
                 let start = BenchCommand.percentiles(startUp)
                 print("whole processes, \(processes) runs each; ms")
@@ -113,6 +115,7 @@ extension BenchCommand {
                       + String(format: "p50 %8.2f   p95 %8.2f", start.p50, start.p95))
                 line("heaters status", statusRuns, against: start.p50)
                 line("heaters clip list --limit 50", listRuns, against: start.p50)
+                line("heaters jobs", jobRuns, against: start.p50)
             }
         }
 
