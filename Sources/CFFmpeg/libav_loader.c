@@ -31,12 +31,28 @@ static void *handles[LIBRARY_COUNT];
 static char failure[1024];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
+static void *find(const char *name) {
+    for (size_t i = 0; i < LIBRARY_COUNT; i++) {
+        void *address = dlsym(handles[i], name);
+        if (address != NULL) return address;
+    }
+    return NULL;
+}
+
 static void load(void) {
     for (size_t i = 0; i < LIBRARY_COUNT; i++) {
         handles[i] = dlopen(libraries[i], RTLD_LAZY | RTLD_LOCAL);
         if (handles[i] == NULL) {
             const char *why = dlerror();
             snprintf(failure, sizeof failure, "cannot load %s (%s)", libraries[i], why ? why : "unknown reason");
+            return;
+        }
+    }
+    // All at once: a libav of the right sonames that lacks one is refused now, not when a
+    // job first needs that function.
+    for (const char *const *name = heaters_libav_functions; *name != NULL; name++) {
+        if (find(*name) == NULL) {
+            snprintf(failure, sizeof failure, "cannot use libav: it has no %s (not the FFmpeg heaters was built against)", *name);
             return;
         }
     }
@@ -50,10 +66,8 @@ const char *heaters_libav_load_failure(void) {
 void *heaters_libav_symbol(const char *name) {
     const char *why = heaters_libav_load_failure();
     if (why == NULL) {
-        for (size_t i = 0; i < LIBRARY_COUNT; i++) {
-            void *address = dlsym(handles[i], name);
-            if (address != NULL) return address;
-        }
+        void *address = find(name);
+        if (address != NULL) return address;
     }
     if (why != NULL) {
         fprintf(stderr, "heaters: %s: install FFmpeg's libraries (apt install ffmpeg, or scripts/bootstrap)\n", why);

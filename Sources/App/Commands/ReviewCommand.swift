@@ -55,6 +55,12 @@ struct ReviewCommand: AsyncParsableCommand {
             // Opened first: a store that cannot be opened stops start-up with its message,
             // rather than failing every job the workers take.
             let storage = try ObjectStores.open(config)
+            // Likewise libav, which the media stages and the station's pictures need: a library
+            // that cannot be loaded (or lacks a function) is said here, not mid-job or under ncurses.
+            if let failure = LibavVersions.loadFailure {
+                throw CommandFailure("\(failure): install FFmpeg's libraries (apt install ffmpeg, or scripts/bootstrap)",
+                                     code: 69)
+            }
             if headless {
                 HeatersLogHandler.bootstrap(level: Logger.Level(rawValue: config.logLevel) ?? .info)
                 let database = try DatabaseServer.forConfig(config)

@@ -97,6 +97,15 @@ public struct ClusterLayout: Sendable {
         chmod(dir.path, 0o700)
     }
 
+    /// What `prepareSocketDirectory` ensures, checked without changing anything: a folder
+    /// owned by the server account and closed to others (the fast path of a command that
+    /// finds the server up relies on it, as a start does).
+    func socketDirectoryIsPrivate(to account: ServerAccount) -> Bool {
+        var info = stat()
+        return lstat(socketDirectory.path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+            && info.st_uid == account.uid && (info.st_mode & 0o077) == 0
+    }
+
     /// FNV-1a, because Swift's Hasher is seeded per process and this must be stable.
     static func stableHash(_ text: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

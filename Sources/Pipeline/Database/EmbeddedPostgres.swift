@@ -50,12 +50,13 @@ public struct EmbeddedPostgres: Sendable {
     /// A connection to the heaters database when the server is already up with the current
     /// settings: what nearly every command finds. One connection instead of `start()`'s lock,
     /// probe and database check before the command's own (~10 ms of every `heaters status`).
-    /// Nil when anything is not so (not initialised, stopped, settings to rewrite, database
-    /// missing or not accepting yet): `start()` then does the whole of it.
+    /// Nil when anything is not so (not initialised, stopped, settings to rewrite, the socket
+    /// folder not private to the server account, database missing or not accepting yet):
+    /// `start()` then does the whole of it, and refuses a socket folder that is not private.
     public func connectIfRunning() -> PostgresConnection? {
         guard let account = try? ServerAccount.current() else { return nil }
         let layout = ClusterLayout.locate(dataDirectory: dataDirectory, account: account)
-        guard case .running = runningState(layout),
+        guard case .running = runningState(layout), layout.socketDirectoryIsPrivate(to: account),
               (try? String(contentsOf: settingsFile(layout), encoding: .utf8)) == settingsText(layout) else { return nil }
         return try? PostgresConnection(conninfo: Self.conninfo(layout, database: Self.database))
     }

@@ -54,6 +54,10 @@ public struct Migrator: Sendable {
         var done: [Int] = []
         for migration in migrations where !applied.contains(migration.version) {
             try connection.transaction { tx in
+                // Whatever the server's default: a migration that backfills what its new
+                // triggers keep from then on (18, 19) sees the rows committed before the
+                // triggers' lock, which a snapshot taken earlier (repeatable read) would not.
+                try tx.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                 try tx.runScript(migration.sql)
                 try tx.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
                                [migration.version, migration.name])

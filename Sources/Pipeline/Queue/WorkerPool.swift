@@ -218,9 +218,6 @@ public final class WorkerPool: @unchecked Sendable {
                     }
                     let created = try handler.subjects.dispatch(db, queues: nil)
                     if created > 0 { logger.info("dispatched jobs", metadata: ["count": "\(created)"]) }
-                    // Each statement changing clips appends a row per state to the counts
-                    // `status` sums (migration 18); folded here so the sum stays short.
-                    try StateCountQueries.compact(db)
                     if Date().timeIntervalSince(lastPrune) > 3600 {
                         try JobQueue.prune(db, olderThan: configuration.pruneAfter)
                         lastPrune = Date()
@@ -229,6 +226,16 @@ public final class WorkerPool: @unchecked Sendable {
                     _ = try? db.reconnect(timeout: .seconds(2))
                 } catch {
                     logger.error("maintenance error", metadata: ["error": "\(error)"])
+                }
+                // Each statement changing clips or jobs appends a row per state to the counts
+                // `status` sums (migrations 18, 19); folded here so the sums stay short. Apart
+                // from the rest, so that a dispatch that keeps failing does not stop it.
+                do {
+                    try StateCountQueries.compact(db)
+                } catch let error as DatabaseError where error.isConnectionLoss {
+                    // The reconnect above or on the next pass brings it back.
+                } catch {
+                    logger.error("folding the state counts failed", metadata: ["error": "\(error)"])
                 }
             }
             Thread.sleep(forTimeInterval: 0.2)

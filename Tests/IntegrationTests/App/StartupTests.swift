@@ -28,10 +28,22 @@ import Testing
         try Data(repeating: 0, count: 4096).write(to: video)
         let env = ["LD_LIBRARY_PATH": broken.path]
 
+        // Commands that touch no media never call into libav, so they run without it.
+        for arguments in [["--help"], ["db", "url"], ["status"]] {
+            let outcome = try HeatersCLI.run(arguments, dataDirectory: dir, extra: env)
+            #expect(outcome.status == 0 && !outcome.stderr.contains("cannot load"), "\(arguments): \(outcome.output)")
+        }
+
         let detect = try HeatersCLI.run(["detect", video.path], dataDirectory: dir, extra: env)
         #expect(detect.status == 69, "\(detect.output)")
         #expect(detect.stderr.contains("cannot load \(soname)"), "\(detect.output)")
         #expect(detect.stderr.contains("apt install ffmpeg"), "\(detect.output)")
+
+        // Workers and the station check before they start, rather than failing the first media job.
+        let workers = try HeatersCLI.run(["--headless", "--until-idle"], dataDirectory: dir, extra: env)
+        #expect(workers.status == 69, "\(workers.output)")
+        #expect(workers.stderr.contains("cannot load \(soname)") && workers.stderr.contains("apt install ffmpeg"),
+                "\(workers.output)")
 
         let doctor = try HeatersCLI.run(["doctor", "--json"], dataDirectory: dir, extra: env)
         #expect(doctor.status == 1, "\(doctor.output)")

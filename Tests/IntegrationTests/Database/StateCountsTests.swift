@@ -130,10 +130,16 @@ import Testing
                     let first = Int.random(in: 0..<400, using: &random), length = Int.random(in: 1...20, using: &random)
                     let state = states.randomElement(using: &random)!
                     try connection.transaction { tx in
+                        // The rows locked in id order first: two updates of overlapping runs
+                        // could otherwise lock them in opposite orders and deadlock.
+                        _ = try tx.query("""
+                            SELECT id FROM clips WHERE source_video_id = $1 AND start_frame >= $2 AND start_frame < $3
+                            ORDER BY id FOR UPDATE
+                            """, [source, first * 10, (first + length) * 10])
                         _ = try tx.execute("""
                             UPDATE clips SET state = $1 WHERE source_video_id = $2 AND start_frame >= $3 AND start_frame < $4
                             """, [state, source, first * 10, (first + length) * 10])
-                        if round % 5 == 0 {  // the same rows again: no new lock to wait for in another order
+                        if round % 5 == 0 {  // the same rows again: nothing new to lock
                             _ = try tx.execute("""
                                 UPDATE clips SET state = 'pending_review'
                                 WHERE source_video_id = $1 AND start_frame >= $2 AND start_frame < $3 AND id % 2 = 0
