@@ -273,9 +273,13 @@ public enum StatusQueries {
     /// The newest jobs first, optionally only those in `state` and of `stage`.
     public static func jobs(_ db: PostgresConnection, state: JobState? = nil, stage: String? = nil,
                             limit: Int = 50) throws -> JobListing {
-        let rows = try db.query(Self.listJobs, [state?.rawValue, stage, limit])
-        let matching: Int = try db.query(Self.matchingJobs, [state?.rawValue, stage]).first!.decode("matching")
-        return JobListing(jobs: try rows.map(summary), matching: matching)
+        // One snapshot for both, so the count agrees with the rows listed while workers write.
+        try db.transaction { tx in
+            try tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            let rows = try tx.query(Self.listJobs, [state?.rawValue, stage, limit])
+            let matching: Int = try tx.query(Self.matchingJobs, [state?.rawValue, stage]).first!.decode("matching")
+            return JobListing(jobs: try rows.map(summary), matching: matching)
+        }
     }
 
     /// One job, or nil when there is no job with that id.
