@@ -70,7 +70,7 @@ void *heaters_libav_symbol(const char *name) {
         if (address != NULL) return address;
     }
     if (why != NULL) {
-        fprintf(stderr, "heaters: %s: install FFmpeg's libraries (apt install ffmpeg, or scripts/bootstrap)\n", why);
+        fprintf(stderr, "heaters: %s: %s\n", why, HEATERS_LIBAV_FIX);
     } else {
         fprintf(stderr, "heaters: libav has no %s: install the FFmpeg heaters was built against (scripts/bootstrap)\n", name);
     }

@@ -10,8 +10,9 @@ extension BenchCommand {
     /// The library at size (default 100,000 clips over 200 sources, a fifth decided): what a
     /// reviewer and an operator wait for — the station's opening and scrolling (the backend
     /// calls the station makes, in its order), `heaters status` and `heaters clip list --limit
-    /// 50`, as queries and as whole processes (and `heaters jobs` as a process) — beside one clip read by primary key on the same
-    /// connection (queries) and `heaters db url` (processes: start-up and config, no database).
+    /// 50`, as queries and as whole processes (and `heaters jobs` as a process) — beside one
+    /// clip read by primary key on the same connection (queries) and `heaters db url`
+    /// (processes: start-up and config, no database).
     /// scripts/bench-load runs it on a fresh embedded database.
     struct LoadBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

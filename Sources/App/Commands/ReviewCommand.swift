@@ -58,8 +58,7 @@ struct ReviewCommand: AsyncParsableCommand {
             // Likewise libav, which the media stages and the station's pictures need: a library
             // that cannot be loaded (or lacks a function) is said here, not mid-job or under ncurses.
             if let failure = LibavVersions.loadFailure {
-                throw CommandFailure("\(failure): install FFmpeg's libraries (apt install ffmpeg, or scripts/bootstrap)",
-                                     code: 69)
+                throw CommandFailure("\(failure): \(LibavVersions.fix)", code: 69)
             }
             if headless {
                 HeatersLogHandler.bootstrap(level: Logger.Level(rawValue: config.logLevel) ?? .info)

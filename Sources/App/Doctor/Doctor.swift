@@ -33,7 +33,7 @@ struct Doctor {
             DoctorCheck.ok("library", $0.name, $0.version)
         }
         if let failure = LibavVersions.loadFailure {
-            checks.append(.failed("library", "libav", failure, fix: "apt install ffmpeg (or run scripts/bootstrap)"))
+            checks.append(.failed("library", "libav", failure, fix: LibavVersions.fix))
         }
         if !CurlLibrary.supportsSigV4 {
             checks.append(.failed("library", "libcurl SigV4", "libcurl is older than 7.75 and cannot sign S3 requests",

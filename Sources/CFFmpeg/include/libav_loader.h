@@ -2,6 +2,9 @@
 #ifndef HEATERS_LIBAV_LOADER_H
 #define HEATERS_LIBAV_LOADER_H
 
+/// What to do when libav cannot be loaded (the loader's message, doctor's fix, start-up's refusal).
+#define HEATERS_LIBAV_FIX "install FFmpeg's libraries (apt install ffmpeg, or scripts/bootstrap)"
+
 /// Loads libav* if not yet loaded and checks that it has every function heaters calls. NULL
 /// when so; else why not (a static string), so that `heaters doctor` and start-up can say so
 /// instead of the process exiting at the first media call.

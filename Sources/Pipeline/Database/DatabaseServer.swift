@@ -36,15 +36,11 @@ public struct DatabaseServer: Sendable {
     }
 
     /// Makes the database usable: starts the embedded server when needed, then applies
-    /// pending migrations. Returns the connection string.
+    /// pending migrations. Returns the connection string, for processes that open their own.
     @discardableResult
-    public func prepare(migrate: Bool = true) async throws -> String {
-        let conninfo = try await start()
-        if migrate {
-            let connection = try PostgresConnection(conninfo: conninfo)
-            try Migrator().migrate(connection)
-        }
-        return conninfo
+    public func prepare() async throws -> String {
+        _ = try await prepareConnection()
+        return try conninfo()
     }
 
     /// `prepare()` for a command that needs one connection: the one the migrations were

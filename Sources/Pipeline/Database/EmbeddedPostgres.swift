@@ -172,8 +172,9 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     /// A server that looks alive may be dying (just killed) or still starting; wait until it
-    /// either accepts connections or is gone, and start it when it is gone. Returns the connection that showed a running server accepts connections (nil when it
-    /// was just launched), for the next check to use rather than open another.
+    /// either accepts connections or is gone, and start it when it is gone. Returns the
+    /// connection that showed a running server accepts connections (nil when it was just
+    /// launched), for the next check to use rather than open another.
     private func ensureAcceptingConnections(_ layout: ClusterLayout, _ server: PostgresBinaries,
                                             _ account: ServerAccount) async throws -> PostgresConnection? {
         let clock = ContinuousClock()

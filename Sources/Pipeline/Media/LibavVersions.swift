@@ -7,6 +7,9 @@ public enum LibavVersions {
     /// Sources/CFFmpeg/libav_loader.c), or nil when it can.
     public static var loadFailure: String? { heaters_libav_load_failure().map { String(cString: $0) } }
 
+    /// What to do about a `loadFailure`.
+    public static let fix = HEATERS_LIBAV_FIX
+
     /// Empty when the libraries cannot be loaded (see `loadFailure`).
     public static func all() -> [(name: String, version: String)] {
         guard loadFailure == nil else { return [] }

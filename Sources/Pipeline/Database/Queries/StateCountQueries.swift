@@ -18,22 +18,19 @@ public enum StateCountQueries {
     /// and a second compaction at the same moment waits, then skips the rows the first took.
     @discardableResult
     public static func compact(_ db: PostgresConnection, above: Int = 64) throws -> Int {
-        let clips = try db.execute("""
-            WITH folded AS (
-                DELETE FROM clip_state_counts WHERE (SELECT count(*) FROM clip_state_counts) > $1
-                RETURNING state, clips
-            )
-            INSERT INTO clip_state_counts (state, clips)
-            SELECT state, sum(clips) FROM folded GROUP BY state HAVING sum(clips) <> 0
-            """, [above])
-        let jobs = try db.execute("""
-            WITH folded AS (
-                DELETE FROM job_state_counts WHERE (SELECT count(*) FROM job_state_counts) > $1
-                RETURNING stage, state, jobs
-            )
-            INSERT INTO job_state_counts (stage, state, jobs)
-            SELECT stage, state, sum(jobs) FROM folded GROUP BY stage, state HAVING sum(jobs) <> 0
-            """, [above])
-        return clips + jobs
+        try db.execute(fold(table: "clip_state_counts", keys: "state", count: "clips"), [above])
+            + db.execute(fold(table: "job_state_counts", keys: "stage, state", count: "jobs"), [above])
+    }
+
+    /// $1 the row count above which to fold. The names are the constants above, never input.
+    private static func fold(table: String, keys: String, count: String) -> String {
+        """
+        WITH folded AS (
+            DELETE FROM \(table) WHERE (SELECT count(*) FROM \(table)) > $1
+            RETURNING \(keys), \(count)
+        )
+        INSERT INTO \(table) (\(keys), \(count))
+        SELECT \(keys), sum(\(count)) FROM folded GROUP BY \(keys) HAVING sum(\(count)) <> 0
+        """
     }
 }

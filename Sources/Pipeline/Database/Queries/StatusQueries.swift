@@ -202,10 +202,10 @@ public enum StatusQueries {
 
     public static func pipelineStatus(_ db: PostgresConnection, failedLimit: Int = defaultFailedLimit) throws -> PipelineStatus {
         let videos = try counts(db, Self.sourceVideoCounts)
-        let clips = try counts(db, Self.clipCounts)
+        let clips = try counts(db, StateCountQueries.clipCounts)
         let jobStates = JobState.allCases.map(\.rawValue)
         var byStage: [String: [(state: String, count: Int)]] = [:]
-        for row in try db.query(Self.jobCounts) {
+        for row in try db.query(StateCountQueries.jobCounts) {
             byStage[try row.decode("stage"), default: []].append((try row.decode("state"), try row.decode("n")))
         }
         let stages = byStage.mapValues { StateCounts(known: jobStates, counts: $0) }
@@ -338,13 +338,6 @@ public enum StatusQueries {
         """
 
     static let sourceVideoCounts = "SELECT state, count(*) AS n FROM source_videos GROUP BY state"
-
-    /// Live clips by state, from the per-state changes the triggers of migration 18 record
-    /// (StateCountQueries), rather than a count of every clip.
-    static let clipCounts = StateCountQueries.clipCounts
-
-    /// Jobs by stage and state, from the changes migration 19's triggers record.
-    static let jobCounts = StateCountQueries.jobCounts
 
     /// $1 failure states (comma-separated), $2 limit.
     static let failedSourceVideos = """
