@@ -18,8 +18,13 @@ import Testing
         #expect(queue.waitForExit(worker) == 0)
 
         let row = try #require(try queue.db.query(
-            "SELECT state, frame_count, gold_master_key, proxy_key, frame_index_key FROM source_videos").first)
-        #expect(try row.decode("state", as: String.self) == "scenes_detected", "preprocessed, then scene detection ran")
+            "SELECT state, error_message, frame_count, gold_master_key, proxy_key, frame_index_key FROM source_videos").first)
+        // On a failure, what the source and its jobs said (seen once on a loaded CI machine, not since).
+        let jobs = try queue.db.query("SELECT stage || ' ' || state || ' ' || errors::text AS job FROM jobs ORDER BY id")
+            .map { try $0.decode("job", as: String.self) }
+        let message = try row.decodeIfPresent("error_message", as: String.self) ?? "-"
+        #expect(try row.decode("state", as: String.self) == "scenes_detected",
+                "preprocessed, then scene detection ran; source: \(message); jobs: \(jobs)")
         #expect(try row.decode("frame_count", as: Int.self) == 50)
         let store = try LocalObjectStore(root: queue.dir.appendingPathComponent("storage"))
         let frames = try FrameSource.open(store: store, proxyKey: try StorageKey(try row.decode("proxy_key")),
